@@ -1,0 +1,107 @@
+package com.openfiskal.fiscalization.outbox;
+
+import com.openfiskal.contracts.events.Topics;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes outbox rows to Kafka in commit order, keyed as written, and deletes them once the broker
+ * acknowledged them. One relay runs at a time across all replicas (a transaction-scoped advisory lock),
+ * so per-key order holds. While Kafka is down the rows stay and the API keeps working; delivery is
+ * at least once, and consumers drop duplicates by {@code event_id}.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Advisory lock id of the relay ("OUTBOX" in ASCII). */
+    private static final long LOCK = 0x4f5554424f58L;
+    private static final int BATCH = 200;
+
+    private final Pool pool;
+    private final MutinyEmitter<String> emitter;
+    private final AtomicLong backlog = new AtomicLong();
+
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter) {
+        this.pool = pool;
+        this.emitter = emitter;
+    }
+
+    @Scheduled(every = "${openfiskal.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> tick() {
+        return relayOnce()
+                .onFailure().invoke(e -> LOG.warnf("Outbox relay paused, will retry: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Publishes one batch; the number of events published. */
+    public Uni<Integer> relayOnce() {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
+                .execute(Tuple.of(LOCK))
+                .flatMap(rs -> rs.iterator().next().getBoolean(0) ? publishBatch(conn) : Uni.createFrom().item(0)));
+    }
+
+    /** Events not yet acknowledged by Kafka, as of the last relay run. */
+    public long backlog() {
+        return backlog.get();
+    }
+
+    private Uni<Integer> publishBatch(SqlConnection conn) {
+        return conn.preparedQuery("""
+                SELECT seq, topic, record_key, event_type, payload, request_id, event_id
+                  FROM outbox ORDER BY seq LIMIT $1""")
+                .execute(Tuple.of(BATCH))
+                .flatMap(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    if (list.isEmpty()) {
+                        backlog.set(0);
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Long> done = new ArrayList<>();
+                    return Multi.createFrom().iterable(list)
+                            .onItem().transformToUniAndConcatenate(r -> send(r).invoke(() -> done.add(r.getLong(0))))
+                            .collect().last()
+                            .flatMap(x -> conn.preparedQuery("DELETE FROM outbox WHERE seq = ANY($1)")
+                                    .execute(Tuple.of(done.toArray(new Long[0]))))
+                            .flatMap(x -> conn.query("SELECT count(*) FROM outbox").execute())
+                            .map(count -> {
+                                backlog.set(count.iterator().next().getLong(0));
+                                return done.size();
+                            });
+                });
+    }
+
+    private Uni<Void> send(Row r) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.HEADER_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.HEADER_EVENT_TYPE, r.getString(3).getBytes(StandardCharsets.UTF_8));
+        if (r.getString(5) != null) {
+            headers.add(Topics.HEADER_REQUEST_ID, r.getString(5).getBytes(StandardCharsets.UTF_8));
+        }
+        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(r.getString(1))
+                .withKey(r.getString(2))
+                .withHeaders(headers)
+                .build();
+        return emitter.sendMessage(Message.of(r.getString(4)).addMetadata(meta));
+    }
+}

@@ -1,0 +1,181 @@
+package com.openfiskal.fiscalization.register;
+
+import com.openfiskal.contracts.auth.Caller;
+import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.contracts.error.ErrorCode;
+import com.openfiskal.contracts.events.IdentityEvents;
+import com.openfiskal.contracts.events.Topics;
+import com.openfiskal.contracts.fiscalization.model.RegisterCreate;
+import com.openfiskal.contracts.fiscalization.model.RegisterUpdate;
+import com.openfiskal.contracts.http.IfMatch;
+import com.openfiskal.contracts.ids.Ids;
+import com.openfiskal.contracts.json.Timestamps;
+import com.openfiskal.contracts.paging.Cursor;
+import com.openfiskal.contracts.paging.Page;
+import com.openfiskal.fiscalization.location.LocationService;
+import com.openfiskal.fiscalization.outbox.Outbox;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.panache.common.Parameters;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Registers of the caller's merchant (API.md §5); fiscalization itself lives with the TSE. */
+@ApplicationScoped
+public class RegisterService {
+
+    /** States in which a register may move to another location. */
+    private static final Set<String> MOVABLE = Set.of("not_fiscalized", "failed");
+    /** States in which a register cannot be deleted (decommission first). */
+    private static final Set<String> UNDELETABLE = Set.of("pending", "fiscalized");
+
+    private final Caller caller;
+    private final LocationService locations;
+    private final Outbox outbox;
+
+    public RegisterService(Caller caller, LocationService locations, Outbox outbox) {
+        this.caller = caller;
+        this.locations = locations;
+        this.outbox = outbox;
+    }
+
+    @WithTransaction
+    public Uni<RegisterEntity> create(RegisterCreate in) {
+        return locations.visible(in.getLocationId(), LockModeType.NONE).flatMap(l -> {
+            caller.requireActiveMerchant();
+            Instant now = Timestamps.now();
+            RegisterEntity r = new RegisterEntity();
+            r.id = Ids.next(Ids.REGISTER);
+            r.merchantId = caller.merchantId();
+            r.locationId = l.id;
+            r.name = in.getName();
+            r.externalId = in.getExternalId();
+            r.status = "active";
+            r.fiscalizationStatus = "not_fiscalized";
+            r.resourceVersion = 1;
+            r.createdAt = now;
+            r.updatedAt = now;
+            return r.<RegisterEntity>persist().call(() -> publish(r));
+        });
+    }
+
+    @WithSession
+    public Uni<RegisterEntity> get(String id) {
+        return visible(id, LockModeType.NONE);
+    }
+
+    @WithSession
+    public Uni<Page<RegisterEntity>> list(Integer limit, String cursor, String locationId, String status,
+            String fiscalizationStatus) {
+        String filters = Cursor.filters("registers", caller.merchantId(), locationId, status, fiscalizationStatus);
+        String after = Cursor.decode(cursor, filters);
+        int n = Cursor.limit(limit);
+        StringBuilder q = new StringBuilder("merchantId = :merchant and deletedAt is null");
+        Parameters p = Parameters.with("merchant", caller.merchantId());
+        if (locationId != null) {
+            q.append(" and locationId = :location");
+            p.and("location", locationId);
+        }
+        if (status != null) {
+            q.append(" and status = :status");
+            p.and("status", status);
+        }
+        if (fiscalizationStatus != null) {
+            q.append(" and fiscalizationStatus = :fstatus");
+            p.and("fstatus", fiscalizationStatus);
+        }
+        if (after != null) {
+            q.append(" and id < :after");
+            p.and("after", after);
+        }
+        return RegisterEntity.<RegisterEntity>find(q + " order by id desc", p).range(0, n).list()
+                .map(rows -> Page.of(rows, n, r -> r.id, filters));
+    }
+
+    @WithTransaction
+    public Uni<RegisterEntity> update(String id, RegisterUpdate in, String ifMatch) {
+        Long expected = IfMatch.parse(ifMatch);
+        return visible(id, LockModeType.PESSIMISTIC_WRITE)
+                .call(r -> in.getLocationId() == null || in.getLocationId().equals(r.locationId)
+                        ? Uni.createFrom().voidItem()
+                        : locations.visible(in.getLocationId(), LockModeType.NONE).replaceWithVoid())
+                .map(r -> {
+                    IfMatch.check(expected, r.resourceVersion);
+                    caller.requireActiveMerchant();
+                    boolean moves = in.getLocationId() != null && !in.getLocationId().equals(r.locationId);
+                    if (moves && !MOVABLE.contains(r.fiscalizationStatus)) {
+                        throw new ApiException(ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                                "A register that is " + r.fiscalizationStatus + " cannot move to another location.");
+                    }
+                    String newStatus = in.getStatus() == null ? r.status : in.getStatus().toString();
+                    if ("inactive".equals(newStatus) && !"inactive".equals(r.status) && r.openSessionId != null) {
+                        throw new ApiException(ErrorCode.SESSION_INVALID_STATE, 409,
+                                "A session is in progress on the register. Close it first.",
+                                Map.of("session_id", r.openSessionId), Map.of());
+                    }
+                    boolean changed = false;
+                    if (moves) {
+                        r.locationId = in.getLocationId();
+                        changed = true;
+                    }
+                    if (in.getName() != null && !in.getName().equals(r.name)) {
+                        r.name = in.getName();
+                        changed = true;
+                    }
+                    if (in.getExternalId() != null && !in.getExternalId().equals(r.externalId)) {
+                        r.externalId = in.getExternalId();
+                        changed = true;
+                    }
+                    if (!Objects.equals(newStatus, r.status)) {
+                        r.status = newStatus;
+                        changed = true;
+                    }
+                    if (changed) {
+                        r.resourceVersion++;
+                        r.updatedAt = Timestamps.now();
+                    }
+                    return Map.entry(r, changed);
+                })
+                .call(e -> e.getValue() ? publish(e.getKey()) : Uni.createFrom().voidItem())
+                .map(Map.Entry::getKey);
+    }
+
+    @WithTransaction
+    public Uni<Void> delete(String id) {
+        return visible(id, LockModeType.PESSIMISTIC_WRITE)
+                .invoke(r -> {
+                    caller.requireActiveMerchant();
+                    if (UNDELETABLE.contains(r.fiscalizationStatus)) {
+                        throw new ApiException(ErrorCode.REGISTER_HAS_DEPENDENCIES, "A register that is "
+                                + r.fiscalizationStatus + " cannot be deleted. Decommission it first.");
+                    }
+                })
+                .call(r -> {
+                    r.deletedAt = Timestamps.now();
+                    return publish(r);
+                })
+                .replaceWithVoid();
+    }
+
+    /** A register of the caller's merchant, or 404. */
+    public Uni<RegisterEntity> visible(String id, LockModeType lock) {
+        return RegisterEntity.<RegisterEntity>findById(id, lock).map(r -> {
+            if (r == null || r.deletedAt != null || !r.merchantId.equals(caller.merchantId())) {
+                throw ApiException.notFound("Register");
+            }
+            return r;
+        });
+    }
+
+    private Uni<Void> publish(RegisterEntity r) {
+        return outbox.add(Topics.IDENTITY, "register:" + r.id, Topics.REGISTER_UPSERTED, caller.tenantId(),
+                r.merchantId, r.id, new IdentityEvents.RegisterUpserted(r.id, r.merchantId, r.locationId, r.status,
+                        r.fiscalizationStatus, r.regime, Timestamps.format(r.fiscalizedAt),
+                        Timestamps.format(r.decommissionedAt), r.deletedAt != null));
+    }
+}

@@ -1,0 +1,33 @@
+package com.openfiskal.contracts.auth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Settings of authentication and rate limiting, the same in every service. */
+@ConfigMapping(prefix = "openfiskal")
+public interface SecurityConfig {
+
+    /** {@code test} (sandbox) or {@code live}; keys of the other environment are refused. Env: OPENFISKAL_ENVIRONMENT. */
+    @WithDefault("test")
+    String environment();
+
+    /**
+     * Server-side pepper of the API-key hash; the same secret in all three services.
+     * Env: OPENFISKAL_API_KEY_PEPPER. No default in production.
+     */
+    @WithName("api-key-pepper")
+    String apiKeyPepper();
+
+    RateLimit rateLimit();
+
+    interface RateLimit {
+        /** Token bucket per API key: capacity and refill per second. Env: OPENFISKAL_RATE_LIMIT_PER_SECOND. */
+        @WithDefault("500")
+        int perSecond();
+
+        /** Unauthenticated endpoints and failed authentications, per client IP. Env: OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND. */
+        @WithDefault("20")
+        int perIpPerSecond();
+    }
+}

@@ -1,0 +1,23 @@
+package com.openfiskal.contracts.events;
+
+/** Kafka topics and event types (API.md §11.2). */
+public final class Topics {
+
+    public static final String OPERATIONS = "fiscal.operations.v1";
+    public static final String SESSIONS = "fiscal.sessions.v1";
+    public static final String REGISTERS = "fiscal.registers.v1";
+    /** Log-compacted; keyed {@code <kind>:<id>}. */
+    public static final String IDENTITY = "fiscal.identity.v1";
+
+    public static final String API_KEY_UPSERTED = "api_key.upserted";
+    public static final String TENANT_UPSERTED = "tenant.upserted";
+    public static final String MERCHANT_UPSERTED = "merchant.upserted";
+    public static final String REGISTER_UPSERTED = "register.upserted";
+
+    /** Record headers. */
+    public static final String HEADER_REQUEST_ID = "x-request-id";
+    public static final String HEADER_EVENT_TYPE = "event-type";
+    public static final String HEADER_CONTENT_TYPE = "content-type";
+
+    private Topics() {}
+}

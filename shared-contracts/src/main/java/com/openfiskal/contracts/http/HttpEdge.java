@@ -1,0 +1,71 @@
+package com.openfiskal.contracts.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.error.ErrorCode;
+import com.openfiskal.contracts.error.ErrorEnvelope;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import org.jboss.logging.MDC;
+
+/**
+ * The first and last thing every HTTP exchange of a service meets, below JAX-RS so that it covers
+ * {@code /q/*}, unknown routes and errors raised before a resource is matched: assigns the request id,
+ * echoes it on every response and puts it in the logging MDC, refuses bodies over 1 MiB with the
+ * envelope, and answers every route nobody serves with a 404 envelope.
+ */
+@ApplicationScoped
+public class HttpEdge {
+
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+
+    private final ObjectMapper mapper;
+
+    public HttpEdge(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    void requestIds(@Observes Filters filters) {
+        filters.register(ctx -> {
+            String id = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
+            ctx.put(RequestIds.KEY, id);
+            MDC.put(RequestIds.KEY, id);
+            ctx.response().headers().set(RequestIds.HEADER, id);
+            ctx.addHeadersEndHandler(v -> ctx.response().headers().set(RequestIds.HEADER, id));
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && tooLarge(length)) {
+                write(ctx, 413, ErrorEnvelope.of(ErrorCode.INVALID_REQUEST, 413,
+                        "Request body is larger than 1 MiB.", Map.of()));
+                return;
+            }
+            ctx.next();
+        }, 10_000);
+    }
+
+    void unknownRoutes(@Observes Router router) {
+        router.route().last().handler(ctx -> write(ctx, 404,
+                ErrorEnvelope.of(ErrorCode.NOT_FOUND, 404, "Resource not found.", Map.of())));
+    }
+
+    private static boolean tooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void write(io.vertx.ext.web.RoutingContext ctx, int status, ErrorEnvelope envelope) {
+        try {
+            ctx.response().setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, status == 413 ? "close" : "keep-alive")
+                    .end(mapper.writeValueAsString(envelope));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            ctx.fail(e);
+        }
+    }
+}
