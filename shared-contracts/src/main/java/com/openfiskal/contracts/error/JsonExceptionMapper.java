@@ -1,44 +1,70 @@
 package com.openfiskal.contracts.error;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.ExceptionMapper;
-import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Bodies that are not JSON, or JSON of the wrong shape: 400 {@code invalid_request} naming the field.
- * Jackson's own message is never echoed (it names Java classes).
+ * Jackson's own message is never echoed (it names Java classes). Each Jackson exception type is mapped
+ * explicitly, so that these mappers, not the framework's defaults, answer.
  */
-@Provider
-public class JsonExceptionMapper implements ExceptionMapper<JsonProcessingException> {
+public class JsonExceptionMapper {
 
-    @Override
-    public Response toResponse(JsonProcessingException e) {
+    @ServerExceptionMapper
+    public Response parse(JsonParseException e) {
+        return map(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return map(e);
+    }
+
+    @ServerExceptionMapper
+    public Response format(InvalidFormatException e) {
+        return map(e);
+    }
+
+    @ServerExceptionMapper
+    public Response instantiation(ValueInstantiationException e) {
+        return map(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mapping(JsonMappingException e) {
+        return map(e);
+    }
+
+    @ServerExceptionMapper
+    public Response processing(JsonProcessingException e) {
+        return map(e);
+    }
+
+    static Response map(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = JsonPointers.of(m.getPath());
-            String problem;
-            if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
-                problem = m.getMessage() != null && m.getMessage().startsWith("Missing required")
-                        ? "is required"
-                        : "has the wrong type or format";
-            } else {
-                problem = "is invalid";
-            }
+            String problem = message.startsWith("Missing required") ? "is required" : "has the wrong type or value";
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Field " + field + " " + problem + ".",
                     Map.of("field", field));
         }
-        if (e instanceof MismatchedInputException m && m.getMessage() != null
-                && m.getMessage().startsWith("Missing required creator property")) {
-            String name = m.getMessage().replaceFirst("^Missing required creator property '([^']*)'.*$", "$1");
-            String field = "/" + name.split("\\s")[0];
+        if (message.startsWith("Missing required creator property '")) {
+            String name = message.substring("Missing required creator property '".length());
+            String field = "/" + name.substring(0, Math.max(0, name.indexOf('\'')));
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Field " + field + " is required.",
                     Map.of("field", field));
         }
-        return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Request body is not valid JSON of the expected shape.",
-                Map.of());
+        if (e instanceof JsonParseException) {
+            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Request body is not valid JSON.", Map.of());
+        }
+        return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400,
+                "Request body does not have the expected shape.", Map.of());
     }
 }
