@@ -1,0 +1,20 @@
+package com.openfiskal.export;
+
+import com.openfiskal.local.testing.ReplicatedAuthContract;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Authentication from the replicated identity topic, against a route of the Export API. */
+@QuarkusTest
+class ReplicatedAuthTest extends ReplicatedAuthContract {
+
+    @Override
+    protected String merchantScopedPath() {
+        return "/v1/exports";
+    }
+
+    /** The route authenticates, then answers 404 until the feature is built. */
+    @Override
+    protected int authorisedStatus() {
+        return 404;
+    }
+}
