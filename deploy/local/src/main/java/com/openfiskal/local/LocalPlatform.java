@@ -1,0 +1,149 @@
+package com.openfiskal.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The three services as separate JVMs (their built fast-jars) against one {@link EmbeddedStack}: what
+ * {@code ./openfiskal up} runs, and what the system tests run on free ports.
+ */
+public final class LocalPlatform implements AutoCloseable {
+
+    public static final String FISCALIZATION = "fiscalization-service";
+    public static final String EXPORT = "export-service";
+    public static final String RECEIPTS = "receipts-service";
+
+    /** Secrets and settings handed to every service. */
+    public record Settings(String apiKeyPepper, String adminToken, String bootstrapApiKey, Map<String, String> extraEnv) {}
+
+    private final Map<String, Process> processes = new LinkedHashMap<>();
+    private final Map<String, Integer> ports;
+    private final Path logDir;
+
+    /** A platform of these services on these ports; nothing runs until {@link #start}. */
+    public LocalPlatform(Map<String, Integer> ports, Path logDir) {
+        this.ports = ports;
+        this.logDir = logDir;
+    }
+
+    /**
+     * Starts the services and waits until each is ready. On failure every started service is stopped.
+     *
+     * @param root the repository root (holding {@code <service>/target/quarkus-app})
+     * @param progress where progress dots and lines go
+     */
+    public LocalPlatform start(Path root, EmbeddedStack stack, Settings settings, PrintStream progress)
+            throws IOException, InterruptedException {
+        Files.createDirectories(logDir);
+        try {
+            for (Map.Entry<String, Integer> svc : ports.entrySet()) {
+                synchronized (this) {
+                    processes.put(svc.getKey(), startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir));
+                }
+            }
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            for (Map.Entry<String, Integer> svc : ports.entrySet()) {
+                awaitReady(http, svc.getKey(), svc.getValue(), progress);
+            }
+            return this;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static Process startService(Path root, String name, int port, EmbeddedStack stack, Settings settings,
+            Path logDir) throws IOException {
+        Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        Map<String, String> env = pb.environment();
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("OPENFISKAL_DB_URL", stack.reactiveUrl());
+        env.put("OPENFISKAL_DB_USER", stack.dbUser());
+        env.put("OPENFISKAL_DB_PASSWORD", stack.dbPassword());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
+        env.put("OPENFISKAL_API_KEY_PEPPER", settings.apiKeyPepper());
+        env.put("OPENFISKAL_ADMIN_TOKEN", settings.adminToken());
+        if (settings.bootstrapApiKey() != null) {
+            env.put("OPENFISKAL_BOOTSTRAP_API_KEY", settings.bootstrapApiKey());
+        }
+        env.putIfAbsent("OPENFISKAL_ENVIRONMENT", "test");
+        env.putAll(settings.extraEnv());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+        pb.directory(root.resolve(name).toFile());
+        return pb.start();
+    }
+
+    private void awaitReady(HttpClient http, String name, int port, PrintStream progress) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        progress.print("  " + name + " ");
+        progress.flush();
+        while (System.nanoTime() < deadline) {
+            Process p = processes.get(name);
+            if (!p.isAlive()) {
+                progress.println(" exited with code " + p.exitValue());
+                throw new IllegalStateException(name + " exited during start; see " + logDir.resolve(name + ".log"));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    progress.println(" ready");
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            progress.print(".");
+            progress.flush();
+            Thread.sleep(500);
+        }
+        progress.println(" not ready after 180 s");
+        throw new IllegalStateException(name + " did not become ready; see " + logDir.resolve(name + ".log"));
+    }
+
+    public String url(String service) {
+        return "http://localhost:" + ports.get(service);
+    }
+
+    /** A service that has stopped on its own, if any. */
+    public synchronized Optional<String> exited() {
+        return processes.entrySet().stream().filter(e -> !e.getValue().isAlive()).map(Map.Entry::getKey).findFirst();
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Stops every service (SIGTERM, then SIGKILL after 15 s). */
+    @Override
+    public synchronized void close() {
+        processes.values().forEach(Process::destroy);
+        for (Process p : processes.values()) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+}

@@ -1,0 +1,60 @@
+package com.openfiskal.system;
+
+import com.openfiskal.local.EmbeddedStack;
+import com.openfiskal.local.LocalPlatform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One running platform (stack and three services on free ports) shared by every system test of the JVM. */
+final class Platform {
+
+    static final String PEPPER = "system-test-pepper";
+    static final String ADMIN_TOKEN = "system-test-admin-token";
+
+    private static LocalPlatform platform;
+
+    private Platform() {}
+
+    static synchronized LocalPlatform get() {
+        if (platform == null) {
+            try {
+                Path root = Path.of(System.getProperty("openfiskal.root", "..")).toAbsolutePath().normalize();
+                Path dir = Files.createTempDirectory("openfiskal-system-test");
+                EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
+                Map<String, Integer> ports = new LinkedHashMap<>();
+                ports.put(LocalPlatform.FISCALIZATION, EmbeddedStack.freePort());
+                ports.put(LocalPlatform.EXPORT, EmbeddedStack.freePort());
+                ports.put(LocalPlatform.RECEIPTS, EmbeddedStack.freePort());
+                LocalPlatform p = new LocalPlatform(ports, dir.resolve("logs"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    p.close();
+                    stack.close();
+                }));
+                p.start(root, stack, new LocalPlatform.Settings(PEPPER, ADMIN_TOKEN, null,
+                        Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")), System.out);
+                platform = p;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return platform;
+    }
+
+    static String fiscalization() {
+        return get().url(LocalPlatform.FISCALIZATION);
+    }
+
+    static String export() {
+        return get().url(LocalPlatform.EXPORT);
+    }
+
+    static String receipts() {
+        return get().url(LocalPlatform.RECEIPTS);
+    }
+}
