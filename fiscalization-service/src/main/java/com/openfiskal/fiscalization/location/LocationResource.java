@@ -5,6 +5,8 @@ import com.openfiskal.contracts.fiscalization.model.Location;
 import com.openfiskal.contracts.fiscalization.model.LocationCreate;
 import com.openfiskal.contracts.fiscalization.model.LocationList;
 import com.openfiskal.contracts.fiscalization.model.LocationUpdate;
+import com.openfiskal.contracts.idempotency.Idempotency;
+import com.openfiskal.contracts.idempotency.IdempotentCall;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.fiscalization.common.Addresses;
 import com.openfiskal.fiscalization.common.Responses;
@@ -15,15 +17,18 @@ import java.util.concurrent.CompletionStage;
 public class LocationResource implements LocationsApi {
 
     private final LocationService locations;
+    private final Idempotency idempotency;
 
-    public LocationResource(LocationService locations) {
+    public LocationResource(LocationService locations, Idempotency idempotency) {
         this.locations = locations;
+        this.idempotency = idempotency;
     }
 
     @Override
     public CompletionStage<Response> createLocation(String merchant, LocationCreate body, String idempotencyKey) {
-        return Responses.async(locations.create(body)
-                .map(l -> Responses.created(toApi(l), l.resourceVersion, "/v1/locations/" + l.id)));
+        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/locations", idempotencyKey, body),
+                () -> locations.create(body)
+                        .map(l -> Responses.created(toApi(l), l.resourceVersion, "/v1/locations/" + l.id))));
     }
 
     @Override

@@ -7,6 +7,8 @@ import com.openfiskal.contracts.fiscalization.model.Merchant;
 import com.openfiskal.contracts.fiscalization.model.MerchantCreate;
 import com.openfiskal.contracts.fiscalization.model.MerchantList;
 import com.openfiskal.contracts.fiscalization.model.MerchantUpdate;
+import com.openfiskal.contracts.idempotency.Idempotency;
+import com.openfiskal.contracts.idempotency.IdempotentCall;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.fiscalization.common.Addresses;
 import com.openfiskal.fiscalization.common.Responses;
@@ -18,16 +20,19 @@ public class MerchantResource implements MerchantsApi {
 
     private final MerchantService merchants;
     private final FiscalIdentities identities;
+    private final Idempotency idempotency;
 
-    public MerchantResource(MerchantService merchants, FiscalIdentities identities) {
+    public MerchantResource(MerchantService merchants, FiscalIdentities identities, Idempotency idempotency) {
         this.merchants = merchants;
         this.identities = identities;
+        this.idempotency = idempotency;
     }
 
     @Override
     public CompletionStage<Response> createMerchant(MerchantCreate body, String idempotencyKey) {
-        return Responses.async(merchants.create(body)
-                .map(m -> Responses.created(toApi(m), m.resourceVersion, "/v1/merchants/" + m.id)));
+        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/merchants", idempotencyKey, body),
+                () -> merchants.create(body)
+                        .map(m -> Responses.created(toApi(m), m.resourceVersion, "/v1/merchants/" + m.id))));
     }
 
     @Override

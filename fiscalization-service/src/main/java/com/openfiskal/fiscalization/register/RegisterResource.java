@@ -10,6 +10,8 @@ import com.openfiskal.contracts.fiscalization.model.RegisterCreate;
 import com.openfiskal.contracts.fiscalization.model.RegisterFiscalization;
 import com.openfiskal.contracts.fiscalization.model.RegisterList;
 import com.openfiskal.contracts.fiscalization.model.RegisterUpdate;
+import com.openfiskal.contracts.idempotency.Idempotency;
+import com.openfiskal.contracts.idempotency.IdempotentCall;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.fiscalization.common.Responses;
 import jakarta.ws.rs.core.Response;
@@ -19,15 +21,18 @@ import java.util.concurrent.CompletionStage;
 public class RegisterResource implements RegistersApi {
 
     private final RegisterService registers;
+    private final Idempotency idempotency;
 
-    public RegisterResource(RegisterService registers) {
+    public RegisterResource(RegisterService registers, Idempotency idempotency) {
         this.registers = registers;
+        this.idempotency = idempotency;
     }
 
     @Override
     public CompletionStage<Response> createRegister(String merchant, RegisterCreate body, String idempotencyKey) {
-        return Responses.async(registers.create(body)
-                .map(r -> Responses.created(toApi(r), r.resourceVersion, "/v1/registers/" + r.id)));
+        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers", idempotencyKey, body),
+                () -> registers.create(body)
+                        .map(r -> Responses.created(toApi(r), r.resourceVersion, "/v1/registers/" + r.id))));
     }
 
     @Override

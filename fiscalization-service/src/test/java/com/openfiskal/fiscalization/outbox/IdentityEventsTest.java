@@ -39,7 +39,7 @@ class IdentityEventsTest {
 
         List<ConsumerRecord<String, String>> mine = new ArrayList<>();
         Properties p = new Properties();
-        p.put("bootstrap.servers", OpenFiskalStackResource.stack().bootstrapServers());
+        p.put("bootstrap.servers", OpenFiskalStackResource.bootstrapServers());
         p.put("group.id", "identity-events-test-" + UUID.randomUUID());
         p.put("auto.offset.reset", "earliest");
         try (KafkaConsumer<String, String> consumer =

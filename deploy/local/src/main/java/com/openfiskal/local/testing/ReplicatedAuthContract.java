@@ -27,7 +27,7 @@ public abstract class ReplicatedAuthContract {
     protected abstract int authorisedStatus();
 
     private IdentityFixtures fixtures() {
-        return new IdentityFixtures(OpenFiskalStackResource.stack().bootstrapServers(), PEPPER);
+        return new IdentityFixtures(OpenFiskalStackResource.bootstrapServers(), PEPPER);
     }
 
     private Response call(IdentityFixtures.Identity id, String merchant) {

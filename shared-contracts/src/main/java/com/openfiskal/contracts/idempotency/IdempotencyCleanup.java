@@ -1,0 +1,34 @@
+package com.openfiskal.contracts.idempotency;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Deletes idempotency records past their retention; expired keys count as new anyway (API.md §2.9). */
+@ApplicationScoped
+public class IdempotencyCleanup {
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyCleanup.class);
+
+    private final Pool pool;
+
+    public IdempotencyCleanup(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Scheduled(every = "${openfiskal.idempotency.cleanup-interval:1h}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> cleanup() {
+        return pool.query("DELETE FROM idempotency_records WHERE expires_at < now()").execute()
+                .invoke(rs -> {
+                    if (rs.rowCount() > 0) {
+                        LOG.infof("Deleted %d expired idempotency records", rs.rowCount());
+                    }
+                })
+                .onFailure().invoke(e -> LOG.warnf("Idempotency cleanup failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}
