@@ -1,6 +1,8 @@
 package com.openfiskal.fiscalization.outbox;
 
 import com.openfiskal.contracts.events.Topics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,14 +36,18 @@ public class OutboxRelay {
     /** Advisory lock id of the relay ("OUTBOX" in ASCII). */
     private static final long LOCK = 0x4f5554424f58L;
     private static final int BATCH = 200;
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final AtomicLong backlog = new AtomicLong();
 
-    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter) {
+    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, MeterRegistry registry) {
         this.pool = pool;
         this.emitter = emitter;
+        Gauge.builder("openfiskal.outbox.backlog", backlog, AtomicLong::get)
+                .description("Events written but not yet acknowledged by Kafka")
+                .register(registry);
     }
 
     @Scheduled(every = "${openfiskal.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -52,6 +59,16 @@ public class OutboxRelay {
                 .replaceWithVoid();
     }
 
+    /** Measured on its own schedule, so that it keeps counting while Kafka is down. */
+    @Scheduled(every = "${openfiskal.outbox.backlog-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> measureBacklog() {
+        return pool.query("SELECT count(*) FROM outbox").execute()
+                .invoke(rows -> backlog.set(rows.iterator().next().getLong(0)))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
     /** Publishes one batch; the number of events published. */
     public Uni<Integer> relayOnce() {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
@@ -59,7 +76,7 @@ public class OutboxRelay {
                 .flatMap(rs -> rs.iterator().next().getBoolean(0) ? publishBatch(conn) : Uni.createFrom().item(0)));
     }
 
-    /** Events not yet acknowledged by Kafka, as of the last relay run. */
+    /** Events not yet acknowledged by Kafka, as of the last relay run (also the gauge {@code openfiskal_outbox_backlog}). */
     public long backlog() {
         return backlog.get();
     }
@@ -73,7 +90,6 @@ public class OutboxRelay {
                     List<Row> list = new ArrayList<>();
                     rows.forEach(list::add);
                     if (list.isEmpty()) {
-                        backlog.set(0);
                         return Uni.createFrom().item(0);
                     }
                     List<Long> done = new ArrayList<>();
@@ -82,11 +98,7 @@ public class OutboxRelay {
                             .collect().last()
                             .flatMap(x -> conn.preparedQuery("DELETE FROM outbox WHERE seq = ANY($1)")
                                     .execute(Tuple.of(done.toArray(new Long[0]))))
-                            .flatMap(x -> conn.query("SELECT count(*) FROM outbox").execute())
-                            .map(count -> {
-                                backlog.set(count.iterator().next().getLong(0));
-                                return done.size();
-                            });
+                            .map(x -> done.size());
                 });
     }
 
@@ -102,6 +114,8 @@ public class OutboxRelay {
                 .withKey(r.getString(2))
                 .withHeaders(headers)
                 .build();
-        return emitter.sendMessage(Message.of(r.getString(4)).addMetadata(meta));
+        // a broker that never answers must not hold the relay's lock and transaction forever
+        return emitter.sendMessage(Message.of(r.getString(4)).addMetadata(meta))
+                .ifNoItem().after(SEND_TIMEOUT).fail();
     }
 }

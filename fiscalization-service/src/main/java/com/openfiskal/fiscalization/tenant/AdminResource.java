@@ -1,8 +1,6 @@
 package com.openfiskal.fiscalization.tenant;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.openfiskal.contracts.error.ApiException;
-import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.json.Timestamps;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -12,23 +10,18 @@ import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Operator API for tenants and API keys ({@code Authorization: Bearer <OPENFISKAL_ADMIN_TOKEN>}). Not part
- * of the public contract (API.md §13.2); answers 404 for everything when no admin token is configured.
+ * Operator API for tenants and API keys. Not part of the public contract (API.md §13.2); its credential is
+ * checked by {@link AdminAuthenticationFilter}.
  */
 @Path("/admin/v1/tenants")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,59 +52,40 @@ public class AdminResource {
             @JsonProperty("secret") String secret) {}
 
     private final TenantService tenants;
-    private final Optional<String> adminToken;
 
-    public AdminResource(TenantService tenants,
-            @ConfigProperty(name = "openfiskal.admin-token") Optional<String> adminToken) {
+    public AdminResource(TenantService tenants) {
         this.tenants = tenants;
-        this.adminToken = adminToken.filter(t -> !t.isBlank());
     }
 
     @POST
-    public Uni<Response> createTenant(@HeaderParam("Authorization") String auth, @Valid @NotNull TenantCreate body) {
-        requireAdmin(auth);
+    public Uni<Response> createTenant(@Valid @NotNull TenantCreate body) {
         return tenants.createTenant(body.name()).map(t -> Response.status(201)
                 .entity(new Tenant(t.id, t.name, t.status, Timestamps.format(t.createdAt))).build());
     }
 
     @POST
     @Path("/{tenantId}/api-keys")
-    public Uni<Response> issueKey(@HeaderParam("Authorization") String auth, @PathParam("tenantId") String tenantId,
+    public Uni<Response> issueKey(@PathParam("tenantId") String tenantId,
             @Valid @NotNull ApiKeyCreate body) {
-        requireAdmin(auth);
         return tenants.issueKey(tenantId, body.environment(), body.country())
                 .map(k -> Response.status(201).entity(toApi(k.key(), k.secret())).build());
     }
 
     @GET
     @Path("/{tenantId}/api-keys")
-    public Uni<Map<String, List<ApiKey>>> listKeys(@HeaderParam("Authorization") String auth,
-            @PathParam("tenantId") String tenantId) {
-        requireAdmin(auth);
+    public Uni<Map<String, List<ApiKey>>> listKeys(@PathParam("tenantId") String tenantId) {
         return tenants.listKeys(tenantId).map(keys -> Map.of("data", keys.stream().map(k -> toApi(k, null)).toList()));
     }
 
     @DELETE
     @Path("/{tenantId}/api-keys/{keyId}")
-    public Uni<Response> revokeKey(@HeaderParam("Authorization") String auth, @PathParam("tenantId") String tenantId,
+    public Uni<Response> revokeKey(@PathParam("tenantId") String tenantId,
             @PathParam("keyId") String keyId) {
-        requireAdmin(auth);
         return tenants.revokeKey(tenantId, keyId).map(x -> Response.noContent().build());
     }
 
     private static ApiKey toApi(ApiKeyEntity k, String secret) {
         return new ApiKey(k.id, k.tenantId, k.environment, k.country, k.displayPrefix, k.status,
                 Timestamps.format(k.createdAt), Timestamps.format(k.revokedAt), secret);
-    }
-
-    private void requireAdmin(String auth) {
-        if (adminToken.isEmpty()) {
-            throw ApiException.notFound();
-        }
-        String expected = "Bearer " + adminToken.get();
-        if (auth == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                auth.trim().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Authentication failed.");
-        }
     }
 }

@@ -105,6 +105,16 @@ class MerchantResourceTest {
     }
 
     @Test
+    void shouldCountLengthsInUnicodeCodePoints() {
+        var t = Tenants.create();
+        Map<String, Object> body = new HashMap<>(Tenants.merchantBody());
+        body.put("legal_name", "😀".repeat(255));
+        t.as().body(body).post("/v1/merchants").then().statusCode(201).body("legal_name", equalTo("😀".repeat(255)));
+        body.put("legal_name", "😀".repeat(256));
+        t.as().body(body).post("/v1/merchants").then().statusCode(400).body("details.field", equalTo("/legal_name"));
+    }
+
+    @Test
     void shouldCreateAMerchantWithoutFiscalIdentities() {
         var t = Tenants.create();
         Map<String, Object> body = new HashMap<>(Tenants.merchantBody());

@@ -1,0 +1,84 @@
+package com.openfiskal.contracts.validation;
+
+import io.quarkus.hibernate.validator.ValidatorFactoryCustomizer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.constraints.Size;
+import java.util.Collection;
+import java.util.Map;
+import org.hibernate.validator.BaseHibernateValidatorConfiguration;
+import org.hibernate.validator.cfg.ConstraintMapping;
+
+/**
+ * String lengths of the contract are counted in Unicode code points (API.md §2.4), while Bean Validation's
+ * {@code @Size} counts UTF-16 units: 255 emoji would be refused as 510 characters. The generated models
+ * carry {@code @Size}, so its validators are replaced here, for strings by a code-point count and for
+ * collections and maps by their size as before.
+ */
+@ApplicationScoped
+public class CodePointLengths implements ValidatorFactoryCustomizer {
+
+    @Override
+    public void customize(BaseHibernateValidatorConfiguration<?> configuration) {
+        ConstraintMapping mapping = configuration.createConstraintMapping();
+        mapping.constraintDefinition(Size.class)
+                .includeExistingValidators(false)
+                .validatedBy(ForText.class)
+                .validatedBy(ForCollection.class)
+                .validatedBy(ForMap.class);
+        configuration.addMapping(mapping);
+    }
+
+    public static class ForText implements ConstraintValidator<Size, CharSequence> {
+        private int min;
+        private int max;
+
+        @Override
+        public void initialize(Size size) {
+            min = size.min();
+            max = size.max();
+        }
+
+        @Override
+        public boolean isValid(CharSequence value, ConstraintValidatorContext context) {
+            if (value == null) {
+                return true;
+            }
+            int length = Character.codePointCount(value, 0, value.length());
+            return length >= min && length <= max;
+        }
+    }
+
+    public static class ForCollection implements ConstraintValidator<Size, Collection<?>> {
+        private int min;
+        private int max;
+
+        @Override
+        public void initialize(Size size) {
+            min = size.min();
+            max = size.max();
+        }
+
+        @Override
+        public boolean isValid(Collection<?> value, ConstraintValidatorContext context) {
+            return value == null || value.size() >= min && value.size() <= max;
+        }
+    }
+
+    public static class ForMap implements ConstraintValidator<Size, Map<?, ?>> {
+        private int min;
+        private int max;
+
+        @Override
+        public void initialize(Size size) {
+            min = size.min();
+            max = size.max();
+        }
+
+        @Override
+        public boolean isValid(Map<?, ?> value, ConstraintValidatorContext context) {
+            return value == null || value.size() >= min && value.size() <= max;
+        }
+    }
+}
