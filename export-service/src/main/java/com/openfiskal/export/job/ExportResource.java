@@ -1,6 +1,7 @@
 package com.openfiskal.export.job;
 
 import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.reporting.api.ExportsApi;
 import com.openfiskal.contracts.reporting.model.ExportCreate;
 import jakarta.ws.rs.core.Response;
@@ -12,26 +13,26 @@ import java.util.concurrent.CompletionStage;
  */
 public class ExportResource implements ExportsApi {
 
-    private static final String NOT_YET = "Exports are not available in this build; the export";
+    private static final String NOT_YET = "Exports are not available in this build yet.";
 
     @Override
     public CompletionStage<Response> createExport(String merchant, ExportCreate body, String idempotencyKey) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> listExports(String merchant, Integer limit, String cursor, String registerId,
             String status) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> getExport(String merchant, String id) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> downloadExport(String id, String expires, String signature) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 }

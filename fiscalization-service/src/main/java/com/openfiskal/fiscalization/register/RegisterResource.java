@@ -1,6 +1,7 @@
 package com.openfiskal.fiscalization.register;
 
 import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.fiscalization.api.RegistersApi;
 import com.openfiskal.contracts.fiscalization.model.ActiveStatus;
 import com.openfiskal.contracts.fiscalization.model.FiscalizationError;
@@ -64,14 +65,14 @@ public class RegisterResource implements RegistersApi {
     /** Provisioning a TSS arrives with the TSE; until then this route answers 404 like any unknown one. */
     @Override
     public CompletionStage<Response> fiscalizeRegister(String merchant, String id, String idempotencyKey, Object body) {
-        throw ApiException.notFound("Fiscalization is not available in this build; it");
+        throw new ApiException(ErrorCode.NOT_FOUND, "Fiscalization is not available in this build yet.");
     }
 
     /** Decommissioning arrives with the TSE; until then this route answers 404 like any unknown one. */
     @Override
     public CompletionStage<Response> decommissionRegister(String merchant, String id, String idempotencyKey,
             Object body) {
-        throw ApiException.notFound("Decommissioning is not available in this build; it");
+        throw new ApiException(ErrorCode.NOT_FOUND, "Decommissioning is not available in this build yet.");
     }
 
     static Register toApi(RegisterEntity r) {

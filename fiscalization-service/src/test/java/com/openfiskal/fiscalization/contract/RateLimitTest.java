@@ -12,7 +12,10 @@ import io.restassured.response.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The per-key token bucket (API.md §2.11), with OPENFISKAL_RATE_LIMIT_PER_SECOND lowered to 5. */
+/**
+ * The token buckets of API.md §2.11, lowered to 5 per second per key and 3 per second per client IP for
+ * failed authentications and unauthenticated endpoints.
+ */
 @QuarkusTest
 @TestProfile(RateLimitTest.FivePerSecond.class)
 class RateLimitTest {
@@ -20,7 +23,7 @@ class RateLimitTest {
     public static class FivePerSecond implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("openfiskal.rate-limit.per-second", "5");
+            return Map.of("openfiskal.rate-limit.per-second", "5", "openfiskal.rate-limit.per-ip-per-second", "3");
         }
     }
 
@@ -44,5 +47,21 @@ class RateLimitTest {
         assertError(limited, 429, "rate_limit_exceeded");
         assertTrue(Integer.parseInt(limited.header("Retry-After")) >= 1);
         other.as().get("/v1/merchants").then().statusCode(200);
+    }
+
+    @Test
+    void shouldThrottleFailedAuthenticationsPerClientIp() {
+        Response limited = null;
+        for (int i = 0; i < 20 && limited == null; i++) {
+            Response r = io.restassured.RestAssured.given().header("Authorization", "Bearer of_test_deu_" + "x".repeat(32))
+                    .get("/v1/merchants");
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                assertEquals(401, r.statusCode());
+            }
+        }
+        assertTrue(limited != null, "failed authentications were never throttled");
+        assertError(limited, 429, "rate_limit_exceeded");
     }
 }

@@ -1,6 +1,7 @@
 package com.openfiskal.receipts.receipt;
 
 import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.receipts.api.ReceiptsApi;
 import com.openfiskal.contracts.receipts.model.SendRequest;
 import jakarta.ws.rs.core.Response;
@@ -12,30 +13,30 @@ import java.util.concurrent.CompletionStage;
  */
 public class ReceiptResource implements ReceiptsApi {
 
-    private static final String NOT_YET = "Receipts are not available in this build; the receipt";
+    private static final String NOT_YET = "Receipts are not available in this build yet.";
 
     @Override
     public CompletionStage<Response> getOperationReceipt(String id, String merchant) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> getReceipt(String merchant, String id) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> getReceiptPdf(String merchant, String id) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> sendReceipt(String merchant, String idempotencyKey, String id, SendRequest body) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 
     @Override
     public CompletionStage<Response> getDelivery(String merchant, String id, String deliveryId) {
-        throw ApiException.notFound(NOT_YET);
+        throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 }
