@@ -2,6 +2,7 @@ package com.openfiskal.fiscalization.common;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
+import java.util.Objects;
 
 /** A postal address as stored on merchants and locations ({@code address_*} columns). */
 @Embeddable
@@ -21,4 +22,9 @@ public class AddressColumns {
 
     @Column(name = "address_country_code", nullable = false)
     public String countryCode;
+
+    public boolean sameAs(AddressColumns o) {
+        return Objects.equals(line1, o.line1) && Objects.equals(line2, o.line2) && Objects.equals(city, o.city)
+                && Objects.equals(postalCode, o.postalCode) && Objects.equals(countryCode, o.countryCode);
+    }
 }

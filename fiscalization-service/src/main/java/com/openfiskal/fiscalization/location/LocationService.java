@@ -22,7 +22,6 @@ import jakarta.persistence.LockModeType;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Objects;
 
 /** Locations of the caller's merchant (API.md §4). */
 @ApplicationScoped
@@ -96,7 +95,7 @@ public class LocationService {
             }
             if (in.getAddress() != null) {
                 AddressColumns a = Addresses.toColumns(in.getAddress());
-                if (!same(a, l.address)) {
+                if (!a.sameAs(l.address)) {
                     l.address = a;
                     changed = true;
                 }
@@ -146,10 +145,5 @@ public class LocationService {
         if (!ZoneId.getAvailableZoneIds().contains(zone)) {
             throw ApiException.invalid("/timezone", "timezone must be an IANA zone name such as Europe/Berlin.");
         }
-    }
-
-    private static boolean same(AddressColumns a, AddressColumns b) {
-        return Objects.equals(a.line1, b.line1) && Objects.equals(a.line2, b.line2) && Objects.equals(a.city, b.city)
-                && Objects.equals(a.postalCode, b.postalCode) && Objects.equals(a.countryCode, b.countryCode);
     }
 }

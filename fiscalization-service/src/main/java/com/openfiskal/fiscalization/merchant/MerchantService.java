@@ -100,7 +100,7 @@ public class MerchantService {
             }
             if (in.getAddress() != null) {
                 var a = Addresses.toColumns(in.getAddress());
-                if (!sameAddress(a, m)) {
+                if (!a.sameAs(m.address)) {
                     m.address = a;
                     changed = true;
                 }
@@ -159,12 +159,6 @@ public class MerchantService {
             throw new ApiException(ErrorCode.FORBIDDEN, "country_code " + country
                     + " is outside the API key's country scope " + caller.country() + ".");
         }
-    }
-
-    private static boolean sameAddress(com.openfiskal.fiscalization.common.AddressColumns a, MerchantEntity m) {
-        var b = m.address;
-        return Objects.equals(a.line1, b.line1) && Objects.equals(a.line2, b.line2) && Objects.equals(a.city, b.city)
-                && Objects.equals(a.postalCode, b.postalCode) && Objects.equals(a.countryCode, b.countryCode);
     }
 
     private Uni<Void> publish(MerchantEntity m) {

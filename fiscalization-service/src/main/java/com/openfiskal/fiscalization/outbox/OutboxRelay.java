@@ -50,7 +50,7 @@ public class OutboxRelay {
                 .register(registry);
     }
 
-    @Scheduled(every = "${openfiskal.outbox.poll-interval:0.2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${openfiskal.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
         return relayOnce()

@@ -39,8 +39,9 @@ class KafkaDownTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         var t = Tenants.create();
         String merchant = Tenants.merchant(t);
-        Tenants.location(t, merchant);
+        Tenants.register(t, merchant, Tenants.location(t, merchant));
         given().get("/q/health/ready").then().statusCode(200);
+        // tenant, key, merchant and register events wait in the outbox
         await().atMost(Duration.ofSeconds(20)).until(() -> backlog() >= 4);
     }
 

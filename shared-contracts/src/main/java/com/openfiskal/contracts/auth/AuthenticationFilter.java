@@ -42,8 +42,12 @@ public class AuthenticationFilter {
         if (kind == Endpoints.PUBLIC) {
             return Uni.createFrom().item(limitIp(ip));
         }
-        if (kind == Endpoints.ADMIN || kind == Endpoints.INTERNAL) {
+        if (kind == Endpoints.ADMIN) {
             return Uni.createFrom().nullItem();
+        }
+        if (kind == Endpoints.INTERNAL) {
+            // no service-to-service credential exists yet: nothing internal is reachable until one does
+            return Uni.createFrom().item(unauthorized(ip));
         }
         String key = bearer(request.getHeaderString("Authorization"));
         ApiKeys.Parsed parsed = ApiKeys.parse(key).orElse(null);

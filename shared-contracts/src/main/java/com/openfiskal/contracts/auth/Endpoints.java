@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 public enum Endpoints {
     /** No credential: the hosted receipt page, the signed export download, the OpenAPI document. */
     PUBLIC,
-    /** Operator endpoints with their own bearer token. */
+    /** Operator endpoints with their own bearer token, checked by the owning service's own filter. */
     ADMIN,
-    /** Service-to-service endpoints inside the cluster, with their own token. */
+    /** Service-to-service endpoints inside the cluster; refused until they get their own credential. */
     INTERNAL,
     /** API key; not merchant-scoped ({@code /v1/merchants…}). */
     TENANT,

@@ -30,7 +30,8 @@ public class CodePointLengths implements ValidatorFactoryCustomizer {
         configuration.addMapping(mapping);
     }
 
-    public static class ForText implements ConstraintValidator<Size, CharSequence> {
+    /** The bounds of one {@code @Size}. */
+    abstract static class Bounded<T> implements ConstraintValidator<Size, T> {
         private int min;
         private int max;
 
@@ -41,44 +42,35 @@ public class CodePointLengths implements ValidatorFactoryCustomizer {
         }
 
         @Override
-        public boolean isValid(CharSequence value, ConstraintValidatorContext context) {
+        public boolean isValid(T value, ConstraintValidatorContext context) {
             if (value == null) {
                 return true;
             }
-            int length = Character.codePointCount(value, 0, value.length());
+            int length = length(value);
             return length >= min && length <= max;
         }
+
+        abstract int length(T value);
     }
 
-    public static class ForCollection implements ConstraintValidator<Size, Collection<?>> {
-        private int min;
-        private int max;
-
+    public static class ForText extends Bounded<CharSequence> {
         @Override
-        public void initialize(Size size) {
-            min = size.min();
-            max = size.max();
-        }
-
-        @Override
-        public boolean isValid(Collection<?> value, ConstraintValidatorContext context) {
-            return value == null || value.size() >= min && value.size() <= max;
+        int length(CharSequence value) {
+            return Character.codePointCount(value, 0, value.length());
         }
     }
 
-    public static class ForMap implements ConstraintValidator<Size, Map<?, ?>> {
-        private int min;
-        private int max;
-
+    public static class ForCollection extends Bounded<Collection<?>> {
         @Override
-        public void initialize(Size size) {
-            min = size.min();
-            max = size.max();
+        int length(Collection<?> value) {
+            return value.size();
         }
+    }
 
+    public static class ForMap extends Bounded<Map<?, ?>> {
         @Override
-        public boolean isValid(Map<?, ?> value, ConstraintValidatorContext context) {
-            return value == null || value.size() >= min && value.size() <= max;
+        int length(Map<?, ?> value) {
+            return value.size();
         }
     }
 }
