@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +71,13 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param kafkaPort Kafka client port, 0 for a free one
      */
     public static EmbeddedStack start(Path dataDir, int pgPort, int kafkaPort) {
-        String externalDb = System.getenv("OPENFISKAL_DB_URL");
-        String externalKafka = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return start(dataDir, pgPort, kafkaPort, System.getenv());
+    }
+
+    /** As {@link #start(Path, int, int)}, reading the external-server switches from {@code env}. */
+    static EmbeddedStack start(Path dataDir, int pgPort, int kafkaPort, Map<String, String> env) {
+        String externalDb = env.get("OPENFISKAL_DB_URL");
+        String externalKafka = env.get("KAFKA_BOOTSTRAP_SERVERS");
         EmbeddedPostgres pg = null;
         KafkaRaftServer broker = null;
         try {
@@ -81,8 +87,8 @@ public final class EmbeddedStack implements AutoCloseable {
             String password;
             if (externalDb != null && !externalDb.isBlank()) {
                 jdbcUrl = externalDb.startsWith("jdbc:") ? externalDb : "jdbc:" + externalDb;
-                user = envOr("OPENFISKAL_DB_USER", "postgres");
-                password = envOr("OPENFISKAL_DB_PASSWORD", "");
+                user = env.getOrDefault("OPENFISKAL_DB_USER", "postgres");
+                password = env.getOrDefault("OPENFISKAL_DB_PASSWORD", "");
             } else {
                 pg = startPostgres(dataDir.resolve("postgres"), pgPort == 0 ? freePort() : pgPort);
                 user = "postgres";
@@ -183,9 +189,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private static NewTopic topic(String name, boolean compacted) {
         NewTopic t = new NewTopic(name, 3, (short) 1);
         if (compacted) {
-            t.configs(java.util.Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         } else {
-            t.configs(java.util.Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis())));
+            t.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis())));
         }
         return t;
     }
@@ -197,11 +203,6 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String envOr(String name, String fallback) {
-        String v = System.getenv(name);
-        return v == null ? fallback : v;
     }
 
     /** JDBC URL of the platform database, e.g. {@code jdbc:postgresql://127.0.0.1:5432/openfiskal}. */

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,6 +22,30 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 class EmbeddedStackTest {
+
+    @Test
+    void shouldUseExternalServersInsteadOfStartingItsOwn() throws Exception {
+        try (EmbeddedStack external = EmbeddedStack.start(Files.createTempDirectory("external"), 0, 0)) {
+            Path dir = Files.createTempDirectory("stack-using-external");
+            Map<String, String> env = Map.of(
+                    "OPENFISKAL_DB_URL", external.reactiveUrl(),
+                    "OPENFISKAL_DB_USER", external.dbUser(),
+                    "OPENFISKAL_DB_PASSWORD", external.dbPassword(),
+                    "KAFKA_BOOTSTRAP_SERVERS", external.bootstrapServers());
+            try (EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0, env)) {
+                assertEquals(external.jdbcUrl(), stack.jdbcUrl());
+                assertEquals(external.bootstrapServers(), stack.bootstrapServers());
+                try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+                        Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT 1")) {
+                    assertTrue(rs.next());
+                }
+            }
+            try (var files = Files.list(dir)) {
+                assertEquals(0, files.count(), "nothing embedded was started");
+            }
+        }
+    }
 
     @Test
     void shouldKeepDatabaseRowsAndKafkaRecordsAcrossARestart() throws Exception {
