@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -30,22 +32,24 @@ public class IdentityReplica {
 
     private final Pool pool;
     private final ObjectMapper mapper;
+    private final IdentityCatchUp catchUp;
 
-    public IdentityReplica(Pool pool, ObjectMapper mapper) {
+    public IdentityReplica(Pool pool, ObjectMapper mapper, @Readiness IdentityCatchUp catchUp) {
         this.pool = pool;
         this.mapper = mapper;
+        this.catchUp = catchUp;
     }
 
     @Incoming("identity")
-    public Uni<Void> consume(String value) {
+    public Uni<Void> consume(ConsumerRecord<String, String> record) {
         JsonNode event;
         try {
-            event = mapper.readTree(value);
+            event = mapper.readTree(record.value());
         } catch (Exception e) {
             LOG.warnf("Skipping an identity record that is not JSON: %s", e.getMessage());
             return Uni.createFrom().voidItem();
         }
-        return apply(event);
+        return apply(event).invoke(() -> catchUp.applied(record.partition(), record.offset()));
     }
 
     /** Applies one identity event envelope. */

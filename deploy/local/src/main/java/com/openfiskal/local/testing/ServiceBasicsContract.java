@@ -33,7 +33,8 @@ public abstract class ServiceBasicsContract {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body(containsString("Database connections health check"))
-                .body(containsString("SmallRye Reactive Messaging - readiness check"));
+                .body(containsString("SmallRye Reactive Messaging - readiness check"))
+                .body(containsString("identity replica"));
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
     }
 
