@@ -82,6 +82,16 @@ class ErrorCatalogueTest {
     }
 
     @Test
+    void shouldRejectABodyWithoutAnyContentType() {
+        assertError(given().header("Authorization", "Bearer " + t.key()).noContentType()
+                .body(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Tenants.merchantBody()).toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/merchants"), 400, "invalid_request")
+                .body("details.field", equalTo("Content-Type"));
+        t.as().get("/v1/merchants").then().body("data.size()", equalTo(1));
+    }
+
+    @Test
     void shouldRequireTheMerchantHeaderOnMerchantScopedEndpoints() {
         assertError(t.as().get("/v1/locations"), 400, "invalid_request")
                 .body("details.field", equalTo("X-OpenFiskal-Merchant"));
