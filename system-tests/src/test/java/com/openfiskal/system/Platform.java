@@ -34,6 +34,7 @@ final class Platform {
                     stack.close();
                 }));
                 p.start(root, stack, new LocalPlatform.Settings(PEPPER, ADMIN_TOKEN, null,
+                        "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
                         Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")), System.out);
                 platform = p;
             } catch (IOException e) {

@@ -25,7 +25,8 @@ public final class LocalPlatform implements AutoCloseable {
     public static final String RECEIPTS = "receipts-service";
 
     /** Secrets and settings handed to every service. */
-    public record Settings(String apiKeyPepper, String adminToken, String bootstrapApiKey, Map<String, String> extraEnv) {}
+    public record Settings(String apiKeyPepper, String adminToken, String bootstrapApiKey, String tseMasterKey,
+            Map<String, String> extraEnv) {}
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports;
@@ -79,6 +80,7 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", stack.bootstrapServers());
         env.put("OPENFISKAL_API_KEY_PEPPER", settings.apiKeyPepper());
         env.put("OPENFISKAL_ADMIN_TOKEN", settings.adminToken());
+        env.put("OPENFISKAL_TSE_MASTER_KEY", settings.tseMasterKey());
         if (settings.bootstrapApiKey() != null) {
             env.put("OPENFISKAL_BOOTSTRAP_API_KEY", settings.bootstrapApiKey());
         }
