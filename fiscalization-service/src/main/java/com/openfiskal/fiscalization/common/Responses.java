@@ -21,6 +21,10 @@ public final class Responses {
                 .build();
     }
 
+    public static Response accepted(Object body, long version, String location) {
+        return Response.accepted(body).tag(new EntityTag(String.valueOf(version))).header("Location", location).build();
+    }
+
     public static Response noContent() {
         return Response.noContent().build();
     }

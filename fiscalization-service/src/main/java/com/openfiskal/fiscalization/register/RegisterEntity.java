@@ -67,6 +67,10 @@ public class RegisterEntity extends PanacheEntityBase {
     @Column(name = "error_occurred_at")
     public Instant errorOccurredAt;
 
+    /** The TSS this register signs with, once fiscalized. */
+    @Column(name = "tss_id")
+    public String tssId;
+
     @Column(name = "open_session_id")
     public String openSessionId;
 

@@ -1,7 +1,5 @@
 package com.openfiskal.fiscalization.register;
 
-import com.openfiskal.contracts.error.ApiException;
-import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.fiscalization.api.RegistersApi;
 import com.openfiskal.contracts.fiscalization.model.ActiveStatus;
 import com.openfiskal.contracts.fiscalization.model.FiscalizationError;
@@ -22,10 +20,12 @@ import java.util.concurrent.CompletionStage;
 public class RegisterResource implements RegistersApi {
 
     private final RegisterService registers;
+    private final FiscalizationService fiscalization;
     private final Idempotency idempotency;
 
-    public RegisterResource(RegisterService registers, Idempotency idempotency) {
+    public RegisterResource(RegisterService registers, FiscalizationService fiscalization, Idempotency idempotency) {
         this.registers = registers;
+        this.fiscalization = fiscalization;
         this.idempotency = idempotency;
     }
 
@@ -62,17 +62,20 @@ public class RegisterResource implements RegistersApi {
         return Responses.async(registers.delete(id).map(x -> Responses.noContent()));
     }
 
-    /** Provisioning a TSS arrives with the TSE; until then this route answers 404 like any unknown one. */
     @Override
     public CompletionStage<Response> fiscalizeRegister(String merchant, String id, String idempotencyKey, Object body) {
-        throw new ApiException(ErrorCode.NOT_FOUND, "Fiscalization is not available in this build yet.");
+        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers/{id}/fiscalize", idempotencyKey,
+                        body, id),
+                () -> fiscalization.fiscalize(id)
+                        .map(r -> Responses.accepted(toApi(r), r.resourceVersion, "/v1/registers/" + r.id))));
     }
 
-    /** Decommissioning arrives with the TSE; until then this route answers 404 like any unknown one. */
     @Override
     public CompletionStage<Response> decommissionRegister(String merchant, String id, String idempotencyKey,
             Object body) {
-        throw new ApiException(ErrorCode.NOT_FOUND, "Decommissioning is not available in this build yet.");
+        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers/{id}/decommission",
+                        idempotencyKey, body, id),
+                () -> fiscalization.decommission(id).map(r -> Responses.ok(toApi(r), r.resourceVersion))));
     }
 
     static Register toApi(RegisterEntity r) {

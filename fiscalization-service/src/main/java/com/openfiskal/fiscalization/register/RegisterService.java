@@ -3,8 +3,6 @@ package com.openfiskal.fiscalization.register;
 import com.openfiskal.contracts.auth.Caller;
 import com.openfiskal.contracts.error.ApiException;
 import com.openfiskal.contracts.error.ErrorCode;
-import com.openfiskal.contracts.events.IdentityEvents;
-import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.fiscalization.model.RegisterCreate;
 import com.openfiskal.contracts.fiscalization.model.RegisterUpdate;
 import com.openfiskal.contracts.http.IfMatch;
@@ -13,7 +11,6 @@ import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.location.LocationService;
-import com.openfiskal.fiscalization.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -36,12 +33,12 @@ public class RegisterService {
 
     private final Caller caller;
     private final LocationService locations;
-    private final Outbox outbox;
+    private final RegisterEvents events;
 
-    public RegisterService(Caller caller, LocationService locations, Outbox outbox) {
+    public RegisterService(Caller caller, LocationService locations, RegisterEvents events) {
         this.caller = caller;
         this.locations = locations;
-        this.outbox = outbox;
+        this.events = events;
     }
 
     @WithTransaction
@@ -173,9 +170,6 @@ public class RegisterService {
     }
 
     private Uni<Void> publish(RegisterEntity r) {
-        return outbox.add(Topics.IDENTITY, "register:" + r.id, Topics.REGISTER_UPSERTED, caller.tenantId(),
-                r.merchantId, r.id, new IdentityEvents.RegisterUpserted(r.id, r.merchantId, r.locationId, r.status,
-                        r.fiscalizationStatus, r.regime, Timestamps.format(r.fiscalizedAt),
-                        Timestamps.format(r.decommissionedAt), r.deletedAt != null));
+        return events.upserted(r, caller.tenantId());
     }
 }

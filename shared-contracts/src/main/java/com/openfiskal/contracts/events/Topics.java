@@ -9,6 +9,9 @@ public final class Topics {
     /** Log-compacted; keyed {@code <kind>:<id>}. */
     public static final String IDENTITY = "fiscal.identity.v1";
 
+    public static final String REGISTER_FISCALIZED = "register.fiscalized";
+    public static final String REGISTER_DECOMMISSIONED = "register.decommissioned";
+
     public static final String API_KEY_UPSERTED = "api_key.upserted";
     public static final String TENANT_UPSERTED = "tenant.upserted";
     public static final String MERCHANT_UPSERTED = "merchant.upserted";
