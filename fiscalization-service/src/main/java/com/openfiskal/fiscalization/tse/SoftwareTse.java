@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.function.BiFunction;
 
 /**
  * The software TSE: real ECDSA keys and TR-03151 log messages, but no certified hardware and no legal
@@ -167,36 +168,34 @@ public class SoftwareTse implements TseProvider {
 
     private Uni<SignedLog> transactionLog(TssEntity tss, String operation, String clientSerial, byte[] processData,
             String processType, long transactionNumber) {
+        LogMessageWriter writer = writer(tss);
+        return sign(tss, "transaction", operation, clientSerial, transactionNumber, (counter, time) ->
+                writer.transactionLog(operation, clientSerial, processData, processType, transactionNumber, counter, time));
+    }
+
+    private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
+        LogMessageWriter writer = writer(tss);
+        return sign(tss, "system", operation, null, null,
+                (counter, time) -> writer.systemLog(operation, parameters, counter, time));
+    }
+
+    /** Takes the next counter value of the locked TSS, signs, and stores the log under that counter. */
+    private Uni<SignedLog> sign(TssEntity tss, String logType, String operation, String clientSerial,
+            Long transactionNumber, BiFunction<Long, Instant, byte[]> encode) {
         tss.signatureCounter++;
         Instant logTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        byte[] message = writer(tss).transactionLog(operation, clientSerial, processData, processType,
-                transactionNumber, tss.signatureCounter, logTime);
+        byte[] message = encode.apply(tss.signatureCounter, logTime);
         TseLogEntity log = new TseLogEntity();
         log.tssId = tss.id;
         log.signatureCounter = tss.signatureCounter;
-        log.logType = "transaction";
+        log.logType = logType;
         log.operationType = operation;
         log.clientId = clientSerial;
         log.transactionNumber = transactionNumber;
         log.logTime = logTime;
         log.message = message;
-        return log.persist().map(x -> new SignedLog(transactionNumber, log.signatureCounter, logTime,
-                LogMessage.parse(message).signatureValue(), message));
-    }
-
-    private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
-        tss.signatureCounter++;
-        Instant logTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        byte[] message = writer(tss).systemLog(operation, parameters, tss.signatureCounter, logTime);
-        TseLogEntity log = new TseLogEntity();
-        log.tssId = tss.id;
-        log.signatureCounter = tss.signatureCounter;
-        log.logType = "system";
-        log.operationType = operation;
-        log.logTime = logTime;
-        log.message = message;
-        return log.persist().map(x -> new SignedLog(0, log.signatureCounter, logTime,
-                LogMessage.parse(message).signatureValue(), message));
+        return log.persist().map(x -> new SignedLog(transactionNumber == null ? 0 : transactionNumber,
+                log.signatureCounter, logTime, LogMessage.parse(message).signatureValue(), message));
     }
 
     private LogMessageWriter writer(TssEntity tss) {
