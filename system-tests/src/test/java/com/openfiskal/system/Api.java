@@ -11,18 +11,32 @@ import java.util.Map;
 record Api(String tenantId, String keyId, String key) {
 
     static Api newTenant() {
-        String tenant = given().baseUri(Platform.fiscalization()).header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
-                .contentType(ContentType.JSON).body(Map.of("name", "System test tenant"))
-                .post("/admin/v1/tenants").then().statusCode(201).extract().path("id");
-        var key = given().baseUri(Platform.fiscalization()).header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
-                .contentType(ContentType.JSON).body(Map.of("environment", "test", "country", "DEU"))
-                .post("/admin/v1/tenants/" + tenant + "/api-keys").then().statusCode(201).extract();
+        String tenant = given().baseUri(Platform.fiscalization())
+                .header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "System test tenant"))
+                .post("/admin/v1/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        var key = given().baseUri(Platform.fiscalization())
+                .header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("environment", "test", "country", "DEU"))
+                .post("/admin/v1/tenants/" + tenant + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract();
         return new Api(tenant, key.path("id"), key.path("secret"));
     }
 
     void revoke() {
-        given().baseUri(Platform.fiscalization()).header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
-                .delete("/admin/v1/tenants/" + tenantId + "/api-keys/" + keyId).then().statusCode(204);
+        given().baseUri(Platform.fiscalization())
+                .header("Authorization", "Bearer " + Platform.ADMIN_TOKEN)
+                .delete("/admin/v1/tenants/" + tenantId + "/api-keys/" + keyId)
+                .then()
+                .statusCode(204);
     }
 
     RequestSpecification on(String baseUri) {
@@ -34,24 +48,64 @@ record Api(String tenantId, String keyId, String key) {
     }
 
     String merchant() {
-        return on(Platform.fiscalization()).body(Map.of(
-                "legal_name", "Café Morgenrot GmbH", "country_code", "DEU",
-                "address", Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999",
-                        "country_code", "DEU"),
-                "fiscal_identities", List.of(Map.of("country_code", "DEU", "tax_number", "29/815/08150",
-                        "vat_id", "DE123456789"))))
-                .post("/v1/merchants").then().statusCode(201).extract().path("id");
+        return on(Platform.fiscalization())
+                .body(Map.of(
+                        "legal_name",
+                        "Café Morgenrot GmbH",
+                        "country_code",
+                        "DEU",
+                        "address",
+                        Map.of(
+                                "line1",
+                                "Oranienstraße 12",
+                                "city",
+                                "Berlin",
+                                "postal_code",
+                                "10999",
+                                "country_code",
+                                "DEU"),
+                        "fiscal_identities",
+                        List.of(Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789"))))
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     String location(String merchant) {
-        return on(Platform.fiscalization(), merchant).body(Map.of("name", "Filiale", "country_code", "DEU",
-                        "timezone", "Europe/Berlin", "address", Map.of("line1", "Oranienstraße 12", "city", "Berlin",
-                                "postal_code", "10999", "country_code", "DEU")))
-                .post("/v1/locations").then().statusCode(201).extract().path("id");
+        return on(Platform.fiscalization(), merchant)
+                .body(Map.of(
+                        "name",
+                        "Filiale",
+                        "country_code",
+                        "DEU",
+                        "timezone",
+                        "Europe/Berlin",
+                        "address",
+                        Map.of(
+                                "line1",
+                                "Oranienstraße 12",
+                                "city",
+                                "Berlin",
+                                "postal_code",
+                                "10999",
+                                "country_code",
+                                "DEU")))
+                .post("/v1/locations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     String register(String merchant, String location) {
-        return on(Platform.fiscalization(), merchant).body(Map.of("location_id", location, "name", "Kasse 1"))
-                .post("/v1/registers").then().statusCode(201).extract().path("id");
+        return on(Platform.fiscalization(), merchant)
+                .body(Map.of("location_id", location, "name", "Kasse 1"))
+                .post("/v1/registers")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

@@ -21,7 +21,9 @@ final class Platform {
     static synchronized LocalPlatform get() {
         if (platform == null) {
             try {
-                Path root = Path.of(System.getProperty("openfiskal.root", "..")).toAbsolutePath().normalize();
+                Path root = Path.of(System.getProperty("openfiskal.root", ".."))
+                        .toAbsolutePath()
+                        .normalize();
                 Path dir = Files.createTempDirectory("openfiskal-system-test");
                 EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
                 Map<String, Integer> ports = new LinkedHashMap<>();
@@ -33,9 +35,16 @@ final class Platform {
                     p.close();
                     stack.close();
                 }));
-                p.start(root, stack, new LocalPlatform.Settings(PEPPER, ADMIN_TOKEN, null,
-                        "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
-                        Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")), System.out);
+                p.start(
+                        root,
+                        stack,
+                        new LocalPlatform.Settings(
+                                PEPPER,
+                                ADMIN_TOKEN,
+                                null,
+                                "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
+                                Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")),
+                        System.out);
                 platform = p;
             } catch (IOException e) {
                 throw new IllegalStateException(e);

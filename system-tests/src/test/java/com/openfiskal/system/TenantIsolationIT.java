@@ -40,11 +40,15 @@ class TenantIsolationIT {
         notFound(intruder.on(f).get("/v1/merchants/" + merchant));
         notFound(intruder.on(f).body(Map.of("legal_name", "Stolen")).patch("/v1/merchants/" + merchant));
         notFound(intruder.on(f).delete("/v1/merchants/" + merchant));
-        intruder.on(f).get("/v1/merchants").then().statusCode(200).body("data.id", hasSize(1))
+        intruder.on(f)
+                .get("/v1/merchants")
+                .then()
+                .statusCode(200)
+                .body("data.id", hasSize(1))
                 .body("data.id[0]", org.hamcrest.Matchers.not(equalTo(merchant)));
 
-        for (String path : List.of("/v1/locations", "/v1/registers", "/v1/locations/" + location,
-                "/v1/registers/" + register)) {
+        for (String path :
+                List.of("/v1/locations", "/v1/registers", "/v1/locations/" + location, "/v1/registers/" + register)) {
             notFound(intruder.on(f, merchant).get(path));
         }
         notFound(intruder.on(f, merchant).body(Map.of("name", "x")).patch("/v1/locations/" + location));
@@ -55,28 +59,36 @@ class TenantIsolationIT {
         notFound(intruder.on(f, ownMerchant).get("/v1/registers/" + register));
         notFound(intruder.on(f, ownMerchant).body(Map.of("name", "x")).patch("/v1/registers/" + register));
         notFound(intruder.on(f, ownMerchant).delete("/v1/locations/" + location));
-        notFound(intruder.on(f, ownMerchant).body(Map.of("location_id", location, "name", "K")).post("/v1/registers"));
+        notFound(intruder.on(f, ownMerchant)
+                .body(Map.of("location_id", location, "name", "K"))
+                .post("/v1/registers"));
         intruder.on(f, ownMerchant).get("/v1/registers").then().statusCode(200).body("data", hasSize(0));
 
-        owner.on(f).get("/v1/merchants/" + merchant).then().statusCode(200).body("legal_name",
-                equalTo("Café Morgenrot GmbH"));
+        owner.on(f)
+                .get("/v1/merchants/" + merchant)
+                .then()
+                .statusCode(200)
+                .body("legal_name", equalTo("Café Morgenrot GmbH"));
         owner.on(f, merchant).get("/v1/registers/" + register).then().statusCode(200);
     }
 
     @Test
     void shouldHideAnotherTenantsMerchantInTheExportAndReceiptsServices() {
         for (String base : List.of(Platform.export(), Platform.receipts())) {
-            String path = base.equals(Platform.export()) ? "/v1/exports" : "/v1/receipts/rcpt_01KKNXF92M4PQBMJDKYXCNX67C";
+            String path =
+                    base.equals(Platform.export()) ? "/v1/exports" : "/v1/receipts/rcpt_01KKNXF92M4PQBMJDKYXCNX67C";
             // the owner's key and merchant are replicated first, so a 404 below cannot be mere lag
-            await().atMost(Duration.ofSeconds(10)).until(() -> owner.on(base, merchant).get(path).asString()
-                    .contains("not available") && intruder.on(base).get(path).statusCode() != 401);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> owner.on(base, merchant).get(path).asString().contains("not available")
+                            && intruder.on(base).get(path).statusCode() != 401);
             notFound(intruder.on(base, merchant).get(path));
             intruder.on(base, merchant).get(path).then().body("message", equalTo("Merchant not found."));
         }
     }
 
     private static void notFound(Response r) {
-        r.then().statusCode(404)
+        r.then()
+                .statusCode(404)
                 .header("X-Request-Id", matchesPattern("^req_[0-9a-f]{20}$"))
                 .body("code", equalTo("not_found"))
                 .body("retryable", equalTo(false));

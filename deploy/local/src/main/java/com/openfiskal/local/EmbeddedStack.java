@@ -53,8 +53,13 @@ public final class EmbeddedStack implements AutoCloseable {
     private final String dbPassword;
     private final String bootstrapServers;
 
-    private EmbeddedStack(EmbeddedPostgres postgres, KafkaRaftServer kafka, String jdbcUrl, String dbUser,
-            String dbPassword, String bootstrapServers) {
+    private EmbeddedStack(
+            EmbeddedPostgres postgres,
+            KafkaRaftServer kafka,
+            String jdbcUrl,
+            String dbUser,
+            String dbPassword,
+            String bootstrapServers) {
         this.postgres = postgres;
         this.kafka = kafka;
         this.jdbcUrl = jdbcUrl;
@@ -122,7 +127,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", fresh && Boolean.getBoolean("openfiskal.local.fast-fsync-off") ? "off" : "on")
                 .start();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
                 if (!rs.next()) {
                     s.execute("CREATE DATABASE " + DATABASE);
@@ -177,9 +183,8 @@ public final class EmbeddedStack implements AutoCloseable {
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
-            List<NewTopic> missing = TOPICS.stream()
-                    .filter(t -> !existing.contains(t.name()))
-                    .collect(Collectors.toList());
+            List<NewTopic> missing =
+                    TOPICS.stream().filter(t -> !existing.contains(t.name())).collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(60, TimeUnit.SECONDS);
             }
@@ -191,7 +196,9 @@ public final class EmbeddedStack implements AutoCloseable {
         if (compacted) {
             t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         } else {
-            t.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis())));
+            t.configs(Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG,
+                    String.valueOf(Duration.ofDays(7).toMillis())));
         }
         return t;
     }

@@ -32,12 +32,14 @@ public final class Launcher {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = Path.of(System.getProperty("openfiskal.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("openfiskal.root", "."))
+                .toAbsolutePath()
+                .normalize();
         Path data = root.resolve(".openfiskal");
         boolean fresh = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "up" -> { }
+                case "up" -> {}
                 case "--fresh" -> fresh = true;
                 case "--data-dir" -> {
                     if (i + 1 >= args.length) {
@@ -74,8 +76,9 @@ public final class Launcher {
         say("Starting PostgreSQL and Kafka (data in " + dataDir + ") ...");
         long t0 = System.nanoTime();
         stack = EmbeddedStack.start(dataDir, pgPort, kafkaPort);
-        say(String.format("  PostgreSQL  %s%n  Kafka       %s   (%.1f s)", stack.reactiveUrl(),
-                stack.bootstrapServers(), (System.nanoTime() - t0) / 1e9));
+        say(String.format(
+                "  PostgreSQL  %s%n  Kafka       %s   (%.1f s)",
+                stack.reactiveUrl(), stack.bootstrapServers(), (System.nanoTime() - t0) / 1e9));
 
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put(LocalPlatform.FISCALIZATION, 8080);
@@ -84,13 +87,22 @@ public final class Launcher {
         say("Starting the services (logs in " + dataDir.resolve("logs") + ") ...");
         String key = secrets.getProperty("bootstrap-api-key");
         platform = new LocalPlatform(ports, dataDir.resolve("logs"));
-        platform.start(root, stack, new LocalPlatform.Settings(secrets.getProperty("api-key-pepper"),
-                secrets.getProperty("admin-token"), key, secrets.getProperty("tse-master-key"), Map.of()), System.out);
+        platform.start(
+                root,
+                stack,
+                new LocalPlatform.Settings(
+                        secrets.getProperty("api-key-pepper"),
+                        secrets.getProperty("admin-token"),
+                        key,
+                        secrets.getProperty("tse-master-key"),
+                        Map.of()),
+                System.out);
         say("");
         say("OpenFiskal is up.");
         for (Map.Entry<String, Integer> svc : ports.entrySet()) {
-            say(String.format("  %-22s http://localhost:%d   Swagger UI http://localhost:%d/q/swagger-ui", svc.getKey(),
-                    svc.getValue(), svc.getValue()));
+            say(String.format(
+                    "  %-22s http://localhost:%d   Swagger UI http://localhost:%d/q/swagger-ui",
+                    svc.getKey(), svc.getValue(), svc.getValue()));
         }
         say("");
         say("  Sandbox API key   " + key);
@@ -103,8 +115,8 @@ public final class Launcher {
         while (!stopping) {
             var exited = platform.exited();
             if (exited.isPresent() && !stopping) {
-                say(exited.get() + " stopped unexpectedly; see " + dataDir.resolve("logs").resolve(exited.get() + ".log")
-                        + ". Stopping everything.");
+                say(exited.get() + " stopped unexpectedly; see "
+                        + dataDir.resolve("logs").resolve(exited.get() + ".log") + ". Stopping everything.");
                 System.exit(1);
             }
             Thread.sleep(1000);

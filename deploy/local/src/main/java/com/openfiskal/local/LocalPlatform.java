@@ -25,7 +25,11 @@ public final class LocalPlatform implements AutoCloseable {
     public static final String RECEIPTS = "receipts-service";
 
     /** Secrets and settings handed to every service. */
-    public record Settings(String apiKeyPepper, String adminToken, String bootstrapApiKey, String tseMasterKey,
+    public record Settings(
+            String apiKeyPepper,
+            String adminToken,
+            String bootstrapApiKey,
+            String tseMasterKey,
             Map<String, String> extraEnv) {}
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -50,10 +54,13 @@ public final class LocalPlatform implements AutoCloseable {
         try {
             for (Map.Entry<String, Integer> svc : ports.entrySet()) {
                 synchronized (this) {
-                    processes.put(svc.getKey(), startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir));
+                    processes.put(
+                            svc.getKey(), startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir));
                 }
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
             for (Map.Entry<String, Integer> svc : ports.entrySet()) {
                 awaitReady(http, svc.getKey(), svc.getValue(), progress);
             }
@@ -64,8 +71,8 @@ public final class LocalPlatform implements AutoCloseable {
         }
     }
 
-    private static Process startService(Path root, String name, int port, EmbeddedStack stack, Settings settings,
-            Path logDir) throws IOException {
+    private static Process startService(
+            Path root, String name, int port, EmbeddedStack stack, Settings settings, Path logDir) throws IOException {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
@@ -86,7 +93,9 @@ public final class LocalPlatform implements AutoCloseable {
         }
         env.putIfAbsent("OPENFISKAL_ENVIRONMENT", "test");
         env.putAll(settings.extraEnv());
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(name + ".log").toFile()));
+        pb.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logDir.resolve(name + ".log").toFile()));
         pb.directory(root.resolve(name).toFile());
         return pb.start();
     }
@@ -102,8 +111,11 @@ public final class LocalPlatform implements AutoCloseable {
                 throw new IllegalStateException(name + " exited during start; see " + logDir.resolve(name + ".log"));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     progress.println(" ready");
                     return;
@@ -125,7 +137,10 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** A service that has stopped on its own, if any. */
     public synchronized Optional<String> exited() {
-        return processes.entrySet().stream().filter(e -> !e.getValue().isAlive()).map(Map.Entry::getKey).findFirst();
+        return processes.entrySet().stream()
+                .filter(e -> !e.getValue().isAlive())
+                .map(Map.Entry::getKey)
+                .findFirst();
     }
 
     public Path logDir() {

@@ -31,10 +31,13 @@ public class OpenFiskalStackResource implements QuarkusTestResourceLifecycleMana
                 System.setProperty("openfiskal.local.fast-fsync-off", "true");
                 Path dir = Files.createTempDirectory("openfiskal-test-stack");
                 EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stack.close();
-                    deleteQuietly(dir);
-                }, "openfiskal-test-stack-stop"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(
+                                () -> {
+                                    stack.close();
+                                    deleteQuietly(dir);
+                                },
+                                "openfiskal-test-stack-stop"));
                 System.setProperty(USER, stack.dbUser());
                 System.setProperty(PASSWORD, stack.dbPassword());
                 System.setProperty(KAFKA, stack.bootstrapServers());
@@ -77,7 +80,8 @@ public class OpenFiskalStackResource implements QuarkusTestResourceLifecycleMana
 
     private static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // temporary directory; the OS cleans it eventually
         }

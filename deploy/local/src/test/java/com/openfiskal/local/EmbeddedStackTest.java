@@ -60,7 +60,8 @@ class EmbeddedStackTest {
             p.put("bootstrap.servers", stack.bootstrapServers());
             try (KafkaProducer<String, String> producer =
                     new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("fiscal.sessions.v1", "reg_1", "hello")).get();
+                producer.send(new ProducerRecord<>("fiscal.sessions.v1", "reg_1", "hello"))
+                        .get();
             }
         }
         try (EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0)) {

@@ -21,8 +21,8 @@ public class ExportResource implements ExportsApi {
     }
 
     @Override
-    public CompletionStage<Response> listExports(String merchant, Integer limit, String cursor, String registerId,
-            String status) {
+    public CompletionStage<Response> listExports(
+            String merchant, Integer limit, String cursor, String registerId, String status) {
         throw new ApiException(ErrorCode.NOT_FOUND, NOT_YET);
     }
 

@@ -24,7 +24,10 @@ public class AddressColumns {
     public String countryCode;
 
     public boolean sameAs(AddressColumns o) {
-        return Objects.equals(line1, o.line1) && Objects.equals(line2, o.line2) && Objects.equals(city, o.city)
-                && Objects.equals(postalCode, o.postalCode) && Objects.equals(countryCode, o.countryCode);
+        return Objects.equals(line1, o.line1)
+                && Objects.equals(line2, o.line2)
+                && Objects.equals(city, o.city)
+                && Objects.equals(postalCode, o.postalCode)
+                && Objects.equals(countryCode, o.countryCode);
     }
 }

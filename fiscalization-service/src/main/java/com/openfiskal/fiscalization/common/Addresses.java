@@ -30,7 +30,9 @@ public final class Addresses {
     /** Rule {@code address_country_mismatch}: the address lies in the resource's country. */
     public static void requireCountry(Address a, String countryCode) {
         if (a != null && !a.getCountryCode().equals(countryCode)) {
-            throw ApiException.rule("address_country_mismatch", "/address/country_code",
+            throw ApiException.rule(
+                    "address_country_mismatch",
+                    "/address/country_code",
                     "address.country_code must equal country_code " + countryCode + ".");
         }
     }

@@ -15,14 +15,18 @@ public final class Responses {
     }
 
     public static Response created(Object body, long version, String location) {
-        return Response.status(Response.Status.CREATED).entity(body)
+        return Response.status(Response.Status.CREATED)
+                .entity(body)
                 .tag(new EntityTag(String.valueOf(version)))
                 .header("Location", location)
                 .build();
     }
 
     public static Response accepted(Object body, long version, String location) {
-        return Response.accepted(body).tag(new EntityTag(String.valueOf(version))).header("Location", location).build();
+        return Response.accepted(body)
+                .tag(new EntityTag(String.valueOf(version)))
+                .header("Location", location)
+                .build();
     }
 
     public static Response noContent() {

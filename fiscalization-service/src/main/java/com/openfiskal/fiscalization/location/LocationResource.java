@@ -26,8 +26,10 @@ public class LocationResource implements LocationsApi {
 
     @Override
     public CompletionStage<Response> createLocation(String merchant, LocationCreate body, String idempotencyKey) {
-        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/locations", idempotencyKey, body),
-                () -> locations.create(body)
+        return Responses.async(idempotency.run(
+                IdempotentCall.of("POST /v1/locations", idempotencyKey, body),
+                () -> locations
+                        .create(body)
                         .map(l -> Responses.created(toApi(l), l.resourceVersion, "/v1/locations/" + l.id))));
     }
 
@@ -38,10 +40,15 @@ public class LocationResource implements LocationsApi {
 
     @Override
     public CompletionStage<Response> listLocations(String merchant, Integer limit, String cursor) {
-        return Responses.async(locations.list(limit, cursor).map(page -> Response.ok(new LocationList()
-                .data(page.items().stream().map(LocationResource::toApi).toList())
-                .hasMore(page.hasMore())
-                .nextCursor(page.nextCursor())).build()));
+        return Responses.async(locations
+                .list(limit, cursor)
+                .map(page -> Response.ok(new LocationList()
+                                .data(page.items().stream()
+                                        .map(LocationResource::toApi)
+                                        .toList())
+                                .hasMore(page.hasMore())
+                                .nextCursor(page.nextCursor()))
+                        .build()));
     }
 
     @Override

@@ -37,8 +37,10 @@ public class LocationService {
     public Uni<LocationEntity> create(LocationCreate in) {
         requireZone(in.getTimezone());
         if (!caller.country().equals(in.getCountryCode())) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "country_code " + in.getCountryCode()
-                    + " is outside the API key's country scope " + caller.country() + ".");
+            throw new ApiException(
+                    ErrorCode.FORBIDDEN,
+                    "country_code " + in.getCountryCode() + " is outside the API key's country scope "
+                            + caller.country() + ".");
         }
         caller.requireActiveMerchant();
         Addresses.requireCountry(in.getAddress(), in.getCountryCode());
@@ -71,7 +73,9 @@ public class LocationService {
         if (after != null) {
             p.and("after", after);
         }
-        return LocationEntity.<LocationEntity>find(q + " order by id desc", p).range(0, n).list()
+        return LocationEntity.<LocationEntity>find(q + " order by id desc", p)
+                .range(0, n)
+                .list()
                 .map(rows -> Page.of(rows, n, l -> l.id, filters));
     }
 
@@ -116,12 +120,14 @@ public class LocationService {
     public Uni<Void> delete(String id) {
         return visible(id, LockModeType.PESSIMISTIC_WRITE)
                 .invoke(l -> caller.requireActiveMerchant())
-                .call(l -> RegisterEntity.count("locationId = ?1 and deletedAt is null", l.id).invoke(count -> {
-                    if (count > 0) {
-                        throw new ApiException(ErrorCode.LOCATION_HAS_REGISTERS,
-                                "Registers are still attached to the location. Move or delete them first.");
-                    }
-                }))
+                .call(l -> RegisterEntity.count("locationId = ?1 and deletedAt is null", l.id)
+                        .invoke(count -> {
+                            if (count > 0) {
+                                throw new ApiException(
+                                        ErrorCode.LOCATION_HAS_REGISTERS,
+                                        "Registers are still attached to the location. Move or delete them first.");
+                            }
+                        }))
                 .invoke(l -> l.deletedAt = Timestamps.now())
                 .replaceWithVoid();
     }

@@ -20,6 +20,7 @@ public class FiscalIdentities {
 
     /** Only Germany is supported (API.md §12). */
     static final Set<String> SUPPORTED = Set.of("DEU");
+
     private static final Pattern VAT_ID = Pattern.compile("^DE[0-9]{9}$");
     private static final Pattern TAX_DIGITS = Pattern.compile("^[0-9]{10,13}$");
 
@@ -53,24 +54,32 @@ public class FiscalIdentities {
                 throw ApiException.invalid(base + "/country_code", "Field " + base + "/country_code is required.");
             }
             if (!country.matches("^[A-Z]{3}$")) {
-                throw ApiException.invalid(base + "/country_code",
-                        "Field " + base + "/country_code must be an ISO 3166-1 alpha-3 code.");
+                throw ApiException.invalid(
+                        base + "/country_code", "Field " + base + "/country_code must be an ISO 3166-1 alpha-3 code.");
             }
             if (!SUPPORTED.contains(country)) {
-                throw ApiException.rule("fiscal_identity_country_unsupported", base + "/country_code",
+                throw ApiException.rule(
+                        "fiscal_identity_country_unsupported",
+                        base + "/country_code",
                         "Fiscal identities are supported for DEU only.");
             }
             if (!country.equals(merchantCountry)) {
-                throw ApiException.rule("fiscal_identity_country_mismatch", base + "/country_code",
+                throw ApiException.rule(
+                        "fiscal_identity_country_mismatch",
+                        base + "/country_code",
                         "The fiscal identity's country must equal the merchant's country " + merchantCountry + ".");
             }
             if (!seen.add(country)) {
-                throw ApiException.rule("fiscal_identity_duplicate", base + "/country_code",
+                throw ApiException.rule(
+                        "fiscal_identity_duplicate",
+                        base + "/country_code",
                         "At most one fiscal identity per country.");
             }
             String digits = in.getTaxNumber().replace("/", "").replace(" ", "");
             if (!TAX_DIGITS.matcher(digits).matches()) {
-                throw ApiException.rule("tax_number_invalid", base + "/tax_number",
+                throw ApiException.rule(
+                        "tax_number_invalid",
+                        base + "/tax_number",
                         "tax_number must have 10 to 13 digits once '/' and spaces are removed.");
             }
             if (!VAT_ID.matcher(in.getVatId()).matches()) {

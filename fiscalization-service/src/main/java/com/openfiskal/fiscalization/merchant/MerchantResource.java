@@ -30,8 +30,10 @@ public class MerchantResource implements MerchantsApi {
 
     @Override
     public CompletionStage<Response> createMerchant(MerchantCreate body, String idempotencyKey) {
-        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/merchants", idempotencyKey, body),
-                () -> merchants.create(body)
+        return Responses.async(idempotency.run(
+                IdempotentCall.of("POST /v1/merchants", idempotencyKey, body),
+                () -> merchants
+                        .create(body)
                         .map(m -> Responses.created(toApi(m), m.resourceVersion, "/v1/merchants/" + m.id))));
     }
 
@@ -42,11 +44,13 @@ public class MerchantResource implements MerchantsApi {
 
     @Override
     public CompletionStage<Response> listMerchants(Integer limit, String cursor, ActiveStatus status) {
-        return Responses.async(merchants.list(limit, cursor, status == null ? null : status.toString())
+        return Responses.async(merchants
+                .list(limit, cursor, status == null ? null : status.toString())
                 .map(page -> Response.ok(new MerchantList()
-                        .data(page.items().stream().map(this::toApi).toList())
-                        .hasMore(page.hasMore())
-                        .nextCursor(page.nextCursor())).build()));
+                                .data(page.items().stream().map(this::toApi).toList())
+                                .hasMore(page.hasMore())
+                                .nextCursor(page.nextCursor()))
+                        .build()));
     }
 
     @Override
@@ -66,7 +70,9 @@ public class MerchantResource implements MerchantsApi {
                 .countryCode(m.countryCode)
                 .address(Addresses.toApi(m.address))
                 .fiscalIdentities(identities.fromJson(m.fiscalIdentities).stream()
-                        .map(i -> new FiscalIdentity().countryCode(i.countryCode()).taxNumber(i.taxNumber())
+                        .map(i -> new FiscalIdentity()
+                                .countryCode(i.countryCode())
+                                .taxNumber(i.taxNumber())
                                 .vatId(i.vatId()))
                         .toList())
                 .status(ActiveStatus.fromValue(m.status))

@@ -79,60 +79,66 @@ public class MerchantService {
             q.append(" and id < :after");
             p.and("after", after);
         }
-        return MerchantEntity.<MerchantEntity>find(q + " order by id desc", p).range(0, n).list()
+        return MerchantEntity.<MerchantEntity>find(q + " order by id desc", p)
+                .range(0, n)
+                .list()
                 .map(rows -> Page.of(rows, n, m -> m.id, filters));
     }
 
     @WithTransaction
     public Uni<MerchantEntity> update(String id, MerchantUpdate in, String ifMatch) {
         Long expected = IfMatch.parse(ifMatch);
-        return visible(id, LockModeType.PESSIMISTIC_WRITE).map(m -> {
-            if (in.getCountryCode() != null && !in.getCountryCode().equals(m.countryCode)) {
-                throw ApiException.invalid("/country_code", "country_code is immutable.");
-            }
-            IfMatch.check(expected, m.resourceVersion);
-            Addresses.requireCountry(in.getAddress(), m.countryCode);
-            String oldStatus = m.status;
-            boolean changed = false;
-            if (in.getLegalName() != null && !in.getLegalName().equals(m.legalName)) {
-                m.legalName = in.getLegalName();
-                changed = true;
-            }
-            if (in.getAddress() != null) {
-                var a = Addresses.toColumns(in.getAddress());
-                if (!a.sameAs(m.address)) {
-                    m.address = a;
-                    changed = true;
-                }
-            }
-            if (in.getFiscalIdentities() != null) {
-                String json = identities.toJson(identities.validate(in.getFiscalIdentities(), m.countryCode));
-                if (!json.equals(m.fiscalIdentities)) {
-                    m.fiscalIdentities = json;
-                    changed = true;
-                }
-            }
-            if (in.getStatus() != null && !in.getStatus().toString().equals(m.status)) {
-                m.status = in.getStatus().toString();
-                changed = true;
-            }
-            if (changed) {
-                m.resourceVersion++;
-                m.updatedAt = Timestamps.now();
-            }
-            return Map.entry(m, !Objects.equals(oldStatus, m.status));
-        }).call(e -> e.getValue() ? publish(e.getKey()) : Uni.createFrom().voidItem()).map(Map.Entry::getKey);
+        return visible(id, LockModeType.PESSIMISTIC_WRITE)
+                .map(m -> {
+                    if (in.getCountryCode() != null && !in.getCountryCode().equals(m.countryCode)) {
+                        throw ApiException.invalid("/country_code", "country_code is immutable.");
+                    }
+                    IfMatch.check(expected, m.resourceVersion);
+                    Addresses.requireCountry(in.getAddress(), m.countryCode);
+                    String oldStatus = m.status;
+                    boolean changed = false;
+                    if (in.getLegalName() != null && !in.getLegalName().equals(m.legalName)) {
+                        m.legalName = in.getLegalName();
+                        changed = true;
+                    }
+                    if (in.getAddress() != null) {
+                        var a = Addresses.toColumns(in.getAddress());
+                        if (!a.sameAs(m.address)) {
+                            m.address = a;
+                            changed = true;
+                        }
+                    }
+                    if (in.getFiscalIdentities() != null) {
+                        String json = identities.toJson(identities.validate(in.getFiscalIdentities(), m.countryCode));
+                        if (!json.equals(m.fiscalIdentities)) {
+                            m.fiscalIdentities = json;
+                            changed = true;
+                        }
+                    }
+                    if (in.getStatus() != null && !in.getStatus().toString().equals(m.status)) {
+                        m.status = in.getStatus().toString();
+                        changed = true;
+                    }
+                    if (changed) {
+                        m.resourceVersion++;
+                        m.updatedAt = Timestamps.now();
+                    }
+                    return Map.entry(m, !Objects.equals(oldStatus, m.status));
+                })
+                .call(e -> e.getValue() ? publish(e.getKey()) : Uni.createFrom().voidItem())
+                .map(Map.Entry::getKey);
     }
 
     @WithTransaction
     public Uni<Void> delete(String id) {
         return visible(id, LockModeType.PESSIMISTIC_WRITE)
-                .call(m -> LocationEntity.count("merchantId = ?1 and deletedAt is null", m.id).invoke(count -> {
-                    if (count > 0) {
-                        throw new ApiException(ErrorCode.CONFLICT,
-                                "The merchant still has locations. Delete them first.");
-                    }
-                }))
+                .call(m -> LocationEntity.count("merchantId = ?1 and deletedAt is null", m.id)
+                        .invoke(count -> {
+                            if (count > 0) {
+                                throw new ApiException(
+                                        ErrorCode.CONFLICT, "The merchant still has locations. Delete them first.");
+                            }
+                        }))
                 .call(m -> {
                     m.deletedAt = Timestamps.now();
                     return publish(m);
@@ -147,8 +153,8 @@ public class MerchantService {
                 throw ApiException.notFound("Merchant");
             }
             if (!m.countryCode.equals(caller.country())) {
-                throw new ApiException(ErrorCode.FORBIDDEN,
-                        "The merchant's country is outside the API key's country scope.");
+                throw new ApiException(
+                        ErrorCode.FORBIDDEN, "The merchant's country is outside the API key's country scope.");
             }
             return m;
         });
@@ -156,13 +162,20 @@ public class MerchantService {
 
     private void requireKeyCountry(String country) {
         if (!caller.country().equals(country)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "country_code " + country
-                    + " is outside the API key's country scope " + caller.country() + ".");
+            throw new ApiException(
+                    ErrorCode.FORBIDDEN,
+                    "country_code " + country + " is outside the API key's country scope " + caller.country() + ".");
         }
     }
 
     private Uni<Void> publish(MerchantEntity m) {
-        return outbox.add(Topics.IDENTITY, "merchant:" + m.id, Topics.MERCHANT_UPSERTED, m.tenantId, m.id, null,
+        return outbox.add(
+                Topics.IDENTITY,
+                "merchant:" + m.id,
+                Topics.MERCHANT_UPSERTED,
+                m.tenantId,
+                m.id,
+                null,
                 new IdentityEvents.MerchantUpserted(m.id, m.tenantId, m.countryCode, m.status, m.deletedAt != null));
     }
 }

@@ -28,8 +28,8 @@ public class Outbox {
     }
 
     /** A pending event; call inside the transaction of the change it describes. */
-    public Uni<Void> add(String topic, String key, String type, String tenantId, String merchantId,
-            String registerId, Object data) {
+    public Uni<Void> add(
+            String topic, String key, String type, String tenantId, String merchantId, String registerId, Object data) {
         Instant now = Timestamps.now();
         OutboxEventEntity e = new OutboxEventEntity();
         e.eventId = Ids.next(Ids.EVENT);
@@ -39,8 +39,15 @@ public class Outbox {
         e.createdAt = now;
         Object requestId = MDC.get(RequestIds.KEY);
         e.requestId = requestId == null ? null : requestId.toString();
-        EventEnvelope envelope = new EventEnvelope(e.eventId, type, EventEnvelope.SCHEMA_VERSION,
-                Timestamps.format(now), config.environment(), tenantId, merchantId, registerId,
+        EventEnvelope envelope = new EventEnvelope(
+                e.eventId,
+                type,
+                EventEnvelope.SCHEMA_VERSION,
+                Timestamps.format(now),
+                config.environment(),
+                tenantId,
+                merchantId,
+                registerId,
                 mapper.valueToTree(data));
         try {
             e.payload = mapper.writeValueAsString(envelope);

@@ -35,6 +35,7 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Advisory lock id of the relay ("OUTBOX" in ASCII). */
     private static final long LOCK = 0x4f5554424f58L;
+
     private static final int BATCH = 200;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
@@ -50,22 +51,30 @@ public class OutboxRelay {
                 .register(registry);
     }
 
-    @Scheduled(every = "${openfiskal.outbox.poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${openfiskal.outbox.poll-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> tick() {
         return relayOnce()
-                .onFailure().invoke(e -> LOG.warnf("Outbox relay paused, will retry: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf("Outbox relay paused, will retry: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     /** Measured on its own schedule, so that it keeps counting while Kafka is down. */
-    @Scheduled(every = "${openfiskal.outbox.backlog-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(
+            every = "${openfiskal.outbox.backlog-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> measureBacklog() {
-        return pool.query("SELECT count(*) FROM outbox").execute()
+        return pool.query("SELECT count(*) FROM outbox")
+                .execute()
                 .invoke(rows -> backlog.set(rows.iterator().next().getLong(0)))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -73,7 +82,9 @@ public class OutboxRelay {
     public Uni<Integer> relayOnce() {
         return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)")
                 .execute(Tuple.of(LOCK))
-                .flatMap(rs -> rs.iterator().next().getBoolean(0) ? publishBatch(conn) : Uni.createFrom().item(0)));
+                .flatMap(rs -> rs.iterator().next().getBoolean(0)
+                        ? publishBatch(conn)
+                        : Uni.createFrom().item(0)));
     }
 
     /** Events not yet acknowledged by Kafka, as of the last relay run (also the gauge {@code openfiskal_outbox_backlog}). */
@@ -84,22 +95,23 @@ public class OutboxRelay {
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery("""
                 SELECT seq, topic, record_key, event_type, payload, request_id, event_id
-                  FROM outbox ORDER BY seq LIMIT $1""")
-                .execute(Tuple.of(BATCH))
-                .flatMap(rows -> {
-                    List<Row> list = new ArrayList<>();
-                    rows.forEach(list::add);
-                    if (list.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                    }
-                    List<Long> done = new ArrayList<>();
-                    return Multi.createFrom().iterable(list)
-                            .onItem().transformToUniAndConcatenate(r -> send(r).invoke(() -> done.add(r.getLong(0))))
-                            .collect().last()
-                            .flatMap(x -> conn.preparedQuery("DELETE FROM outbox WHERE seq = ANY($1)")
-                                    .execute(Tuple.of(done.toArray(new Long[0]))))
-                            .map(x -> done.size());
-                });
+                  FROM outbox ORDER BY seq LIMIT $1""").execute(Tuple.of(BATCH)).flatMap(rows -> {
+            List<Row> list = new ArrayList<>();
+            rows.forEach(list::add);
+            if (list.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            List<Long> done = new ArrayList<>();
+            return Multi.createFrom()
+                    .iterable(list)
+                    .onItem()
+                    .transformToUniAndConcatenate(r -> send(r).invoke(() -> done.add(r.getLong(0))))
+                    .collect()
+                    .last()
+                    .flatMap(x -> conn.preparedQuery("DELETE FROM outbox WHERE seq = ANY($1)")
+                            .execute(Tuple.of(done.toArray(new Long[0]))))
+                    .map(x -> done.size());
+        });
     }
 
     private Uni<Void> send(Row r) {
@@ -116,6 +128,8 @@ public class OutboxRelay {
                 .build();
         // a broker that never answers must not hold the relay's lock and transaction forever
         return emitter.sendMessage(Message.of(r.getString(4)).addMetadata(meta))
-                .ifNoItem().after(SEND_TIMEOUT).fail();
+                .ifNoItem()
+                .after(SEND_TIMEOUT)
+                .fail();
     }
 }

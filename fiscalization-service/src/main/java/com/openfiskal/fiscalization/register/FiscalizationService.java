@@ -39,8 +39,12 @@ public class FiscalizationService {
     private final FiscalIdentities identities;
     private final TseProvider tse;
 
-    public FiscalizationService(Caller caller, RegisterService registers, RegisterEvents events,
-            FiscalIdentities identities, TseProvider tse) {
+    public FiscalizationService(
+            Caller caller,
+            RegisterService registers,
+            RegisterEvents events,
+            FiscalIdentities identities,
+            TseProvider tse) {
         this.caller = caller;
         this.registers = registers;
         this.events = events;
@@ -56,16 +60,22 @@ public class FiscalizationService {
             }
             caller.requireActiveMerchant();
             switch (r.fiscalizationStatus) {
-                case "fiscalized", "pending" -> throw new ApiException(ErrorCode.REGISTER_ALREADY_FISCALIZED,
-                        "The register is already " + r.fiscalizationStatus + ".");
-                case "decommissioned" -> throw new ApiException(ErrorCode.REGISTER_INVALID_FISCAL_STATE,
-                        "A decommissioned register cannot be fiscalized again. Create a new register.");
-                default -> { }
+                case "fiscalized", "pending" ->
+                    throw new ApiException(
+                            ErrorCode.REGISTER_ALREADY_FISCALIZED,
+                            "The register is already " + r.fiscalizationStatus + ".");
+                case "decommissioned" ->
+                    throw new ApiException(
+                            ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                            "A decommissioned register cannot be fiscalized again. Create a new register.");
+                default -> {}
             }
             return LocationEntity.<LocationEntity>findById(r.locationId)
                     .flatMap(l -> {
                         if (!"DEU".equals(l.countryCode)) {
-                            throw ApiException.rule("fiscalization_country_unsupported", null,
+                            throw ApiException.rule(
+                                    "fiscalization_country_unsupported",
+                                    null,
                                     "Fiscalization is supported for locations in DEU only.");
                         }
                         return MerchantEntity.<MerchantEntity>findById(r.merchantId);
@@ -74,7 +84,10 @@ public class FiscalizationService {
                         boolean german = identities.fromJson(m.fiscalIdentities).stream()
                                 .anyMatch(i -> "DEU".equals(i.countryCode()));
                         if (!german) {
-                            throw ApiException.rule(ErrorCode.REGIME_VALIDATION_FAILED, "fiscal_identity_missing", null,
+                            throw ApiException.rule(
+                                    ErrorCode.REGIME_VALIDATION_FAILED,
+                                    "fiscal_identity_missing",
+                                    null,
                                     "The merchant has no DEU fiscal identity (tax number and VAT ID).");
                         }
                         r.fiscalizationStatus = "pending";
@@ -92,34 +105,51 @@ public class FiscalizationService {
     public Uni<RegisterEntity> decommission(String id) {
         return registers.visible(id, LockModeType.PESSIMISTIC_WRITE).flatMap(r -> {
             if (!"fiscalized".equals(r.fiscalizationStatus)) {
-                throw new ApiException(ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                throw new ApiException(
+                        ErrorCode.REGISTER_INVALID_FISCAL_STATE,
                         "Only a fiscalized register can be decommissioned; this one is " + r.fiscalizationStatus + ".");
             }
             if (r.openSessionId != null) {
-                throw new ApiException(ErrorCode.REGISTER_INVALID_FISCAL_STATE, 409,
+                throw new ApiException(
+                        ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                        409,
                         "A session is in progress on the register. Close it first.",
-                        Map.of("session_id", r.openSessionId), Map.of());
+                        Map.of("session_id", r.openSessionId),
+                        Map.of());
             }
             if (!REGIME.equals(r.regime)) {
                 throw ApiException.rule("decommission_regime_unsupported", null, "The register is not on KassenSichV.");
             }
             if (r.tssId == null) {
-                throw ApiException.rule(ErrorCode.REGIME_VALIDATION_FAILED, "tse_client_missing", null,
+                throw ApiException.rule(
+                        ErrorCode.REGIME_VALIDATION_FAILED,
+                        "tse_client_missing",
+                        null,
                         "No active TSS or client is recorded for the register.");
             }
             return TssEntity.<TssEntity>findById(r.tssId).flatMap(tss -> {
                 if (tss == null || !"INITIALIZED".equals(tss.state)) {
-                    throw ApiException.rule(ErrorCode.REGIME_VALIDATION_FAILED, "tse_client_missing", null,
+                    throw ApiException.rule(
+                            ErrorCode.REGIME_VALIDATION_FAILED,
+                            "tse_client_missing",
+                            null,
                             "No active TSS or client is recorded for the register.");
                 }
                 if (tss.encryptedAdminPin == null) {
-                    throw ApiException.rule(ErrorCode.REGIME_VALIDATION_FAILED, "tse_admin_pin_missing", null,
+                    throw ApiException.rule(
+                            ErrorCode.REGIME_VALIDATION_FAILED,
+                            "tse_admin_pin_missing",
+                            null,
                             "The TSS has no admin PIN to authenticate with.");
                 }
                 return tse.decommission(r.tssId, r.clientSerialNumber)
-                        .onFailure(TseProvider.TseUnavailableException.class).transform(e -> new ApiException(
-                                ErrorCode.INTERNAL_ERROR, 503, "The TSE is unreachable. Nothing changed; retry.",
-                                Map.of(), Map.of("Retry-After", "1")))
+                        .onFailure(TseProvider.TseUnavailableException.class)
+                        .transform(e -> new ApiException(
+                                ErrorCode.INTERNAL_ERROR,
+                                503,
+                                "The TSE is unreachable. Nothing changed; retry.",
+                                Map.of(),
+                                Map.of("Retry-After", "1")))
                         .flatMap(x -> MerchantEntity.<MerchantEntity>findById(r.merchantId))
                         .flatMap(m -> {
                             Instant now = Timestamps.now();
@@ -127,61 +157,69 @@ public class FiscalizationService {
                             r.decommissionedAt = now;
                             r.resourceVersion++;
                             r.updatedAt = now;
-                            return events.fiscalization(r, m.tenantId, Topics.REGISTER_DECOMMISSIONED).replaceWith(r);
+                            return events.fiscalization(r, m.tenantId, Topics.REGISTER_DECOMMISSIONED)
+                                    .replaceWith(r);
                         });
             });
         });
     }
 
     /** Provisions pending registers one by one; each in its own transaction, skipping rows another worker holds. */
-    @Scheduled(every = "${openfiskal.fiscalization.poll-interval:1s}",
+    @Scheduled(
+            every = "${openfiskal.fiscalization.poll-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> provisionPending() {
-        return provisionOne().flatMap(done -> done ? provisionPending() : Uni.createFrom().voidItem())
-                .onFailure().invoke(e -> LOG.warnf("Fiscalization worker paused: %s", e.getMessage()))
-                .onFailure().recoverWithNull();
+        return provisionOne()
+                .flatMap(done -> done ? provisionPending() : Uni.createFrom().voidItem())
+                .onFailure()
+                .invoke(e -> LOG.warnf("Fiscalization worker paused: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** True when a pending register was handled (fiscalized or failed). */
     Uni<Boolean> provisionOne() {
         AtomicReference<String> picked = new AtomicReference<>();
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(s -> s.createNativeQuery("""
+        return Panache.withTransaction(() -> Panache.getSession()
+                        .flatMap(s -> s.createNativeQuery("""
                 SELECT id FROM registers WHERE fiscalization_status = 'pending' AND deleted_at IS NULL
                  ORDER BY updated_at LIMIT 1 FOR UPDATE SKIP LOCKED""", String.class).getSingleResultOrNull())
-                .flatMap(id -> {
-                    if (id == null) {
-                        return Uni.createFrom().item(false);
-                    }
-                    picked.set(id);
-                    return provision(id).replaceWith(true);
-                }))
-                .onFailure(e -> picked.get() != null).recoverWithUni(e -> markFailed(picked.get(), e).replaceWith(true));
+                        .flatMap(id -> {
+                            if (id == null) {
+                                return Uni.createFrom().item(false);
+                            }
+                            picked.set(id);
+                            return provision(id).replaceWith(true);
+                        }))
+                .onFailure(e -> picked.get() != null)
+                .recoverWithUni(e -> markFailed(picked.get(), e).replaceWith(true));
     }
 
     private Uni<Void> provision(String id) {
-        return RegisterEntity.<RegisterEntity>findById(id).flatMap(r -> tse.provision(r.id, r.id).flatMap(tss -> {
-            Instant now = Timestamps.now();
-            r.fiscalizationStatus = "fiscalized";
-            r.fiscalizedAt = now;
-            if (r.firstFiscalizedAt == null) {
-                r.firstFiscalizedAt = now;
-            }
-            r.decommissionedAt = null;
-            r.tssId = tss.id();
-            r.tssSerialNumber = tss.serialNumber();
-            r.clientSerialNumber = r.id;
-            r.signatureAlgorithm = tss.signatureAlgorithm();
-            r.publicKey = tss.publicKey();
-            r.timeFormat = tss.timeFormat();
-            r.certificate = Base64.getEncoder().encodeToString(tss.certificate());
-            r.errorMessage = null;
-            r.errorOccurredAt = null;
-            r.resourceVersion++;
-            r.updatedAt = now;
-            return MerchantEntity.<MerchantEntity>findById(r.merchantId)
-                    .flatMap(m -> events.fiscalization(r, m.tenantId, Topics.REGISTER_FISCALIZED));
-        }));
+        return RegisterEntity.<RegisterEntity>findById(id)
+                .flatMap(r -> tse.provision(r.id, r.id).flatMap(tss -> {
+                    Instant now = Timestamps.now();
+                    r.fiscalizationStatus = "fiscalized";
+                    r.fiscalizedAt = now;
+                    if (r.firstFiscalizedAt == null) {
+                        r.firstFiscalizedAt = now;
+                    }
+                    r.decommissionedAt = null;
+                    r.tssId = tss.id();
+                    r.tssSerialNumber = tss.serialNumber();
+                    r.clientSerialNumber = r.id;
+                    r.signatureAlgorithm = tss.signatureAlgorithm();
+                    r.publicKey = tss.publicKey();
+                    r.timeFormat = tss.timeFormat();
+                    r.certificate = Base64.getEncoder().encodeToString(tss.certificate());
+                    r.errorMessage = null;
+                    r.errorOccurredAt = null;
+                    r.resourceVersion++;
+                    r.updatedAt = now;
+                    return MerchantEntity.<MerchantEntity>findById(r.merchantId)
+                            .flatMap(m -> events.fiscalization(r, m.tenantId, Topics.REGISTER_FISCALIZED));
+                }));
     }
 
     /** The provisioning transaction rolled back: record the failure, so the client can fiscalize again. */
@@ -195,11 +233,13 @@ public class FiscalizationService {
                     Instant now = Timestamps.now();
                     r.fiscalizationStatus = "failed";
                     r.errorMessage = cause instanceof TseProvider.TseUnavailableException
-                            ? cause.getMessage() : "The TSE could not be provisioned.";
+                            ? cause.getMessage()
+                            : "The TSE could not be provisioned.";
                     r.errorOccurredAt = now;
                     r.resourceVersion++;
                     r.updatedAt = now;
-                    return MerchantEntity.<MerchantEntity>findById(r.merchantId).flatMap(m -> events.upserted(r, m.tenantId));
+                    return MerchantEntity.<MerchantEntity>findById(r.merchantId)
+                            .flatMap(m -> events.upserted(r, m.tenantId));
                 }));
     }
 }

@@ -19,18 +19,46 @@ public class RegisterEvents {
 
     /** {@code register.upserted} on the compacted identity topic: existence, status and regime. */
     public Uni<Void> upserted(RegisterEntity r, String tenantId) {
-        return outbox.add(Topics.IDENTITY, "register:" + r.id, Topics.REGISTER_UPSERTED, tenantId, r.merchantId, r.id,
-                new IdentityEvents.RegisterUpserted(r.id, r.merchantId, r.locationId, r.status, r.fiscalizationStatus,
-                        r.regime, Timestamps.format(r.fiscalizedAt), Timestamps.format(r.decommissionedAt),
+        return outbox.add(
+                Topics.IDENTITY,
+                "register:" + r.id,
+                Topics.REGISTER_UPSERTED,
+                tenantId,
+                r.merchantId,
+                r.id,
+                new IdentityEvents.RegisterUpserted(
+                        r.id,
+                        r.merchantId,
+                        r.locationId,
+                        r.status,
+                        r.fiscalizationStatus,
+                        r.regime,
+                        Timestamps.format(r.fiscalizedAt),
+                        Timestamps.format(r.decommissionedAt),
                         r.deletedAt != null));
     }
 
     /** {@code register.fiscalized} or {@code register.decommissioned} on fiscal.registers.v1, keyed by register. */
     public Uni<Void> fiscalization(RegisterEntity r, String tenantId, String type) {
-        return outbox.add(Topics.REGISTERS, r.id, type, tenantId, r.merchantId, r.id,
-                new com.openfiskal.contracts.events.RegisterEvents.Fiscalization(r.id, r.locationId, r.regime,
-                        Timestamps.format(r.fiscalizedAt), Timestamps.format(r.decommissionedAt), r.tssSerialNumber,
-                        r.clientSerialNumber, r.signatureAlgorithm, r.timeFormat, r.publicKey, r.certificate))
+        return outbox.add(
+                        Topics.REGISTERS,
+                        r.id,
+                        type,
+                        tenantId,
+                        r.merchantId,
+                        r.id,
+                        new com.openfiskal.contracts.events.RegisterEvents.Fiscalization(
+                                r.id,
+                                r.locationId,
+                                r.regime,
+                                Timestamps.format(r.fiscalizedAt),
+                                Timestamps.format(r.decommissionedAt),
+                                r.tssSerialNumber,
+                                r.clientSerialNumber,
+                                r.signatureAlgorithm,
+                                r.timeFormat,
+                                r.publicKey,
+                                r.certificate))
                 .call(() -> upserted(r, tenantId));
     }
 }

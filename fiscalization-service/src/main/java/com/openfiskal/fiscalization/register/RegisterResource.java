@@ -31,8 +31,10 @@ public class RegisterResource implements RegistersApi {
 
     @Override
     public CompletionStage<Response> createRegister(String merchant, RegisterCreate body, String idempotencyKey) {
-        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers", idempotencyKey, body),
-                () -> registers.create(body)
+        return Responses.async(idempotency.run(
+                IdempotentCall.of("POST /v1/registers", idempotencyKey, body),
+                () -> registers
+                        .create(body)
                         .map(r -> Responses.created(toApi(r), r.resourceVersion, "/v1/registers/" + r.id))));
     }
 
@@ -42,14 +44,27 @@ public class RegisterResource implements RegistersApi {
     }
 
     @Override
-    public CompletionStage<Response> listRegisters(String merchant, Integer limit, String cursor, String locationId,
-            ActiveStatus status, FiscalizationStatus fiscalizationStatus) {
-        return Responses.async(registers.list(limit, cursor, locationId, status == null ? null : status.toString(),
+    public CompletionStage<Response> listRegisters(
+            String merchant,
+            Integer limit,
+            String cursor,
+            String locationId,
+            ActiveStatus status,
+            FiscalizationStatus fiscalizationStatus) {
+        return Responses.async(registers
+                .list(
+                        limit,
+                        cursor,
+                        locationId,
+                        status == null ? null : status.toString(),
                         fiscalizationStatus == null ? null : fiscalizationStatus.toString())
                 .map(page -> Response.ok(new RegisterList()
-                        .data(page.items().stream().map(RegisterResource::toApi).toList())
-                        .hasMore(page.hasMore())
-                        .nextCursor(page.nextCursor())).build()));
+                                .data(page.items().stream()
+                                        .map(RegisterResource::toApi)
+                                        .toList())
+                                .hasMore(page.hasMore())
+                                .nextCursor(page.nextCursor()))
+                        .build()));
     }
 
     @Override
@@ -64,17 +79,18 @@ public class RegisterResource implements RegistersApi {
 
     @Override
     public CompletionStage<Response> fiscalizeRegister(String merchant, String id, String idempotencyKey, Object body) {
-        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers/{id}/fiscalize", idempotencyKey,
-                        body, id),
-                () -> fiscalization.fiscalize(id)
+        return Responses.async(idempotency.run(
+                IdempotentCall.of("POST /v1/registers/{id}/fiscalize", idempotencyKey, body, id),
+                () -> fiscalization
+                        .fiscalize(id)
                         .map(r -> Responses.accepted(toApi(r), r.resourceVersion, "/v1/registers/" + r.id))));
     }
 
     @Override
-    public CompletionStage<Response> decommissionRegister(String merchant, String id, String idempotencyKey,
-            Object body) {
-        return Responses.async(idempotency.run(IdempotentCall.of("POST /v1/registers/{id}/decommission",
-                        idempotencyKey, body, id),
+    public CompletionStage<Response> decommissionRegister(
+            String merchant, String id, String idempotencyKey, Object body) {
+        return Responses.async(idempotency.run(
+                IdempotentCall.of("POST /v1/registers/{id}/decommission", idempotencyKey, body, id),
                 () -> fiscalization.decommission(id).map(r -> Responses.ok(toApi(r), r.resourceVersion))));
     }
 
@@ -97,9 +113,12 @@ public class RegisterResource implements RegistersApi {
                         .publicKey(r.publicKey)
                         .timeFormat(r.timeFormat)
                         .certificate(r.certificate)
-                        .error(r.errorMessage == null ? null : new FiscalizationError()
-                                .message(r.errorMessage)
-                                .occurredAt(Timestamps.format(r.errorOccurredAt))))
+                        .error(
+                                r.errorMessage == null
+                                        ? null
+                                        : new FiscalizationError()
+                                                .message(r.errorMessage)
+                                                .occurredAt(Timestamps.format(r.errorOccurredAt))))
                 .openSessionId(r.openSessionId)
                 .resourceVersion(r.resourceVersion)
                 .createdAt(Timestamps.format(r.createdAt))

@@ -67,8 +67,8 @@ public class RegisterService {
     }
 
     @WithSession
-    public Uni<Page<RegisterEntity>> list(Integer limit, String cursor, String locationId, String status,
-            String fiscalizationStatus) {
+    public Uni<Page<RegisterEntity>> list(
+            Integer limit, String cursor, String locationId, String status, String fiscalizationStatus) {
         String filters = Cursor.filters("registers", caller.merchantId(), locationId, status, fiscalizationStatus);
         String after = Cursor.decode(cursor, filters);
         int n = Cursor.limit(limit);
@@ -90,7 +90,9 @@ public class RegisterService {
             q.append(" and id < :after");
             p.and("after", after);
         }
-        return RegisterEntity.<RegisterEntity>find(q + " order by id desc", p).range(0, n).list()
+        return RegisterEntity.<RegisterEntity>find(q + " order by id desc", p)
+                .range(0, n)
+                .list()
                 .map(rows -> Page.of(rows, n, r -> r.id, filters));
     }
 
@@ -100,20 +102,28 @@ public class RegisterService {
         return visible(id, LockModeType.PESSIMISTIC_WRITE)
                 .call(r -> in.getLocationId() == null || in.getLocationId().equals(r.locationId)
                         ? Uni.createFrom().voidItem()
-                        : locations.visible(in.getLocationId(), LockModeType.NONE).replaceWithVoid())
+                        : locations
+                                .visible(in.getLocationId(), LockModeType.NONE)
+                                .replaceWithVoid())
                 .map(r -> {
                     IfMatch.check(expected, r.resourceVersion);
                     caller.requireActiveMerchant();
-                    boolean moves = in.getLocationId() != null && !in.getLocationId().equals(r.locationId);
+                    boolean moves =
+                            in.getLocationId() != null && !in.getLocationId().equals(r.locationId);
                     if (moves && !MOVABLE.contains(r.fiscalizationStatus)) {
-                        throw new ApiException(ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                        throw new ApiException(
+                                ErrorCode.REGISTER_INVALID_FISCAL_STATE,
                                 "A register that is " + r.fiscalizationStatus + " cannot move to another location.");
                     }
-                    String newStatus = in.getStatus() == null ? r.status : in.getStatus().toString();
+                    String newStatus =
+                            in.getStatus() == null ? r.status : in.getStatus().toString();
                     if ("inactive".equals(newStatus) && !"inactive".equals(r.status) && r.openSessionId != null) {
-                        throw new ApiException(ErrorCode.SESSION_INVALID_STATE, 409,
+                        throw new ApiException(
+                                ErrorCode.SESSION_INVALID_STATE,
+                                409,
                                 "A session is in progress on the register. Close it first.",
-                                Map.of("session_id", r.openSessionId), Map.of());
+                                Map.of("session_id", r.openSessionId),
+                                Map.of());
                     }
                     boolean changed = false;
                     if (moves) {
@@ -148,8 +158,10 @@ public class RegisterService {
                 .invoke(r -> {
                     caller.requireActiveMerchant();
                     if (UNDELETABLE.contains(r.fiscalizationStatus)) {
-                        throw new ApiException(ErrorCode.REGISTER_HAS_DEPENDENCIES, "A register that is "
-                                + r.fiscalizationStatus + " cannot be deleted. Decommission it first.");
+                        throw new ApiException(
+                                ErrorCode.REGISTER_HAS_DEPENDENCIES,
+                                "A register that is " + r.fiscalizationStatus
+                                        + " cannot be deleted. Decommission it first.");
                     }
                 })
                 .call(r -> {

@@ -28,11 +28,16 @@ import java.util.Map;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AdminResource {
 
-    public record TenantCreate(@NotNull @Size(min = 1, max = 255) @JsonProperty("name") String name) {}
+    public record TenantCreate(
+            @NotNull @Size(min = 1, max = 255) @JsonProperty("name")
+            String name) {}
 
     public record ApiKeyCreate(
-            @NotNull @Pattern(regexp = "test|live") @JsonProperty("environment") String environment,
-            @NotNull @Pattern(regexp = "[A-Z]{3}") @JsonProperty("country") String country) {}
+            @NotNull @Pattern(regexp = "test|live") @JsonProperty("environment")
+            String environment,
+
+            @NotNull @Pattern(regexp = "[A-Z]{3}") @JsonProperty("country")
+            String country) {}
 
     public record Tenant(
             @JsonProperty("id") String id,
@@ -59,33 +64,44 @@ public class AdminResource {
 
     @POST
     public Uni<Response> createTenant(@Valid @NotNull TenantCreate body) {
-        return tenants.createTenant(body.name()).map(t -> Response.status(201)
-                .entity(new Tenant(t.id, t.name, t.status, Timestamps.format(t.createdAt))).build());
+        return tenants.createTenant(body.name())
+                .map(t -> Response.status(201)
+                        .entity(new Tenant(t.id, t.name, t.status, Timestamps.format(t.createdAt)))
+                        .build());
     }
 
     @POST
     @Path("/{tenantId}/api-keys")
-    public Uni<Response> issueKey(@PathParam("tenantId") String tenantId,
-            @Valid @NotNull ApiKeyCreate body) {
+    public Uni<Response> issueKey(@PathParam("tenantId") String tenantId, @Valid @NotNull ApiKeyCreate body) {
         return tenants.issueKey(tenantId, body.environment(), body.country())
-                .map(k -> Response.status(201).entity(toApi(k.key(), k.secret())).build());
+                .map(k ->
+                        Response.status(201).entity(toApi(k.key(), k.secret())).build());
     }
 
     @GET
     @Path("/{tenantId}/api-keys")
     public Uni<Map<String, List<ApiKey>>> listKeys(@PathParam("tenantId") String tenantId) {
-        return tenants.listKeys(tenantId).map(keys -> Map.of("data", keys.stream().map(k -> toApi(k, null)).toList()));
+        return tenants.listKeys(tenantId)
+                .map(keys ->
+                        Map.of("data", keys.stream().map(k -> toApi(k, null)).toList()));
     }
 
     @DELETE
     @Path("/{tenantId}/api-keys/{keyId}")
-    public Uni<Response> revokeKey(@PathParam("tenantId") String tenantId,
-            @PathParam("keyId") String keyId) {
+    public Uni<Response> revokeKey(@PathParam("tenantId") String tenantId, @PathParam("keyId") String keyId) {
         return tenants.revokeKey(tenantId, keyId).map(x -> Response.noContent().build());
     }
 
     private static ApiKey toApi(ApiKeyEntity k, String secret) {
-        return new ApiKey(k.id, k.tenantId, k.environment, k.country, k.displayPrefix, k.status,
-                Timestamps.format(k.createdAt), Timestamps.format(k.revokedAt), secret);
+        return new ApiKey(
+                k.id,
+                k.tenantId,
+                k.environment,
+                k.country,
+                k.displayPrefix,
+                k.status,
+                Timestamps.format(k.createdAt),
+                Timestamps.format(k.revokedAt),
+                secret);
     }
 }

@@ -19,13 +19,18 @@ public class BootstrapKey {
 
     private static final Logger LOG = Logger.getLogger(BootstrapKey.class);
 
-    void onStart(@Observes StartupEvent ev, TenantService tenants, SecurityConfig security,
-            @ConfigProperty(name = "openfiskal.bootstrap-api-key") Optional<String> key) throws Throwable {
+    void onStart(
+            @Observes StartupEvent ev,
+            TenantService tenants,
+            SecurityConfig security,
+            @ConfigProperty(name = "openfiskal.bootstrap-api-key") Optional<String> key)
+            throws Throwable {
         if (key.isEmpty() || key.get().isBlank()) {
             return;
         }
-        ApiKeys.Parsed parsed = ApiKeys.parse(key.get()).orElseThrow(() -> new IllegalStateException(
-                "OPENFISKAL_BOOTSTRAP_API_KEY is not of the form of_{test|live}_{country}_{random}"));
+        ApiKeys.Parsed parsed = ApiKeys.parse(key.get())
+                .orElseThrow(() -> new IllegalStateException(
+                        "OPENFISKAL_BOOTSTRAP_API_KEY is not of the form of_{test|live}_{country}_{random}"));
         if (!parsed.environment().equals(security.environment())) {
             throw new IllegalStateException("OPENFISKAL_BOOTSTRAP_API_KEY belongs to environment "
                     + parsed.environment() + ", this deployment is " + security.environment());

@@ -87,14 +87,15 @@ public class TenantService {
             t.name = "Sandbox";
             t.status = "active";
             t.createdAt = Timestamps.now();
-            return t.<TenantEntity>persist().call(() -> publish(t))
-                    .flatMap(x -> insertKey(t.id, secret)).replaceWith(true);
+            return t.<TenantEntity>persist()
+                    .call(() -> publish(t))
+                    .flatMap(x -> insertKey(t.id, secret))
+                    .replaceWith(true);
         });
     }
 
     private Uni<IssuedKey> insertKey(String tenantId, String secret) {
-        ApiKeys.Parsed parsed = ApiKeys.parse(secret)
-                .orElseThrow(() -> new IllegalArgumentException("not an API key"));
+        ApiKeys.Parsed parsed = ApiKeys.parse(secret).orElseThrow(() -> new IllegalArgumentException("not an API key"));
         ApiKeyEntity k = new ApiKeyEntity();
         k.id = Ids.next(Ids.API_KEY);
         k.tenantId = tenantId;
@@ -109,16 +110,30 @@ public class TenantService {
 
     private Uni<TenantEntity> requireTenant(String tenantId) {
         return TenantEntity.<TenantEntity>findById(tenantId)
-                .onItem().ifNull().failWith(() -> ApiException.notFound("Tenant"));
+                .onItem()
+                .ifNull()
+                .failWith(() -> ApiException.notFound("Tenant"));
     }
 
     private Uni<Void> publish(TenantEntity t) {
-        return outbox.add(Topics.IDENTITY, "tenant:" + t.id, Topics.TENANT_UPSERTED, t.id, null, null,
+        return outbox.add(
+                Topics.IDENTITY,
+                "tenant:" + t.id,
+                Topics.TENANT_UPSERTED,
+                t.id,
+                null,
+                null,
                 new IdentityEvents.TenantUpserted(t.id, t.status));
     }
 
     private Uni<Void> publish(ApiKeyEntity k) {
-        return outbox.add(Topics.IDENTITY, "api_key:" + k.id, Topics.API_KEY_UPSERTED, k.tenantId, null, null,
+        return outbox.add(
+                Topics.IDENTITY,
+                "api_key:" + k.id,
+                Topics.API_KEY_UPSERTED,
+                k.tenantId,
+                null,
+                null,
                 new IdentityEvents.ApiKeyUpserted(k.id, k.keyHash, k.tenantId, k.environment, k.country, k.status));
     }
 }

@@ -80,8 +80,8 @@ public class SoftwareTse implements TseProvider {
         tss.publicKey = TseKeys.uncompressedPoint(pub);
         tss.serialNumber = serial;
         tss.encryptedPrivateKey = vault.encrypt(pair.getPrivate().getEncoded(), tss.id);
-        tss.certificate = UncertifiedCertificates.selfSigned(pair, serial,
-                p384 ? "SHA384withECDSA" : "SHA256withECDSA", now);
+        tss.certificate =
+                UncertifiedCertificates.selfSigned(pair, serial, p384 ? "SHA384withECDSA" : "SHA256withECDSA", now);
         byte[] pin = new byte[16];
         random.nextBytes(pin);
         tss.encryptedAdminPin = vault.encrypt(HexFormat.of().formatHex(pin).getBytes(), tss.id);
@@ -97,8 +97,13 @@ public class SoftwareTse implements TseProvider {
                 .flatMap(x -> client.persist())
                 .flatMap(x -> systemLog(tss, "initialize", new byte[0]))
                 .flatMap(x -> systemLog(tss, "registerClient", LogMessageWriter.systemParameters(clientSerial)))
-                .map(x -> new Tss(tss.id, serial, Base64.getEncoder().encodeToString(tss.publicKey),
-                        tss.signatureAlgorithm, TIME_FORMAT, tss.certificate));
+                .map(x -> new Tss(
+                        tss.id,
+                        serial,
+                        Base64.getEncoder().encodeToString(tss.publicKey),
+                        tss.signatureAlgorithm,
+                        TIME_FORMAT,
+                        tss.certificate));
     }
 
     @Override
@@ -109,28 +114,38 @@ public class SoftwareTse implements TseProvider {
         }
         return activeTss(tssId, clientSerial).flatMap(tss -> {
             tss.transactionCounter++;
-            return transactionLog(tss, "StartTransaction", clientSerial, processData, processType,
-                    tss.transactionCounter);
+            return transactionLog(
+                    tss, "StartTransaction", clientSerial, processData, processType, tss.transactionCounter);
         });
     }
 
     @Override
     @WithTransaction
-    public Uni<SignedLog> finishTransaction(String tssId, String clientSerial, long transactionNumber,
-            String processType, byte[] processData) {
+    public Uni<SignedLog> finishTransaction(
+            String tssId, String clientSerial, long transactionNumber, String processType, byte[] processData) {
         if (config.fault() != TseConfig.Fault.NONE) {
             return Uni.createFrom().failure(new TseUnavailableException("FinishTransaction failed (fault injection)."));
         }
-        return activeTss(tssId, clientSerial).flatMap(tss -> TseLogEntity.count(
-                "tssId = ?1 and transactionNumber = ?2 and operationType = 'StartTransaction' and clientId = ?3",
-                tssId, transactionNumber, clientSerial).flatMap(started -> {
-                    if (started == 0) {
-                        return Uni.createFrom().failure(new IllegalStateException(
-                                "transaction " + transactionNumber + " was never started by " + clientSerial));
-                    }
-                    return transactionLog(tss, "FinishTransaction", clientSerial, processData, processType,
-                            transactionNumber);
-                }));
+        return activeTss(tssId, clientSerial)
+                .flatMap(tss -> TseLogEntity.count(
+                                "tssId = ?1 and transactionNumber = ?2 and operationType = 'StartTransaction' and clientId = ?3",
+                                tssId,
+                                transactionNumber,
+                                clientSerial)
+                        .flatMap(started -> {
+                            if (started == 0) {
+                                return Uni.createFrom()
+                                        .failure(new IllegalStateException("transaction " + transactionNumber
+                                                + " was never started by " + clientSerial));
+                            }
+                            return transactionLog(
+                                    tss,
+                                    "FinishTransaction",
+                                    clientSerial,
+                                    processData,
+                                    processType,
+                                    transactionNumber);
+                        }));
     }
 
     @Override
@@ -142,8 +157,8 @@ public class SoftwareTse implements TseProvider {
         return activeTss(tssId, clientSerial)
                 .call(tss -> systemLog(tss, "authenticateUser", LogMessageWriter.systemParameters("admin")))
                 .call(tss -> systemLog(tss, "deregisterClient", LogMessageWriter.systemParameters(clientSerial)))
-                .call(tss -> TseClientEntity.update("state = 'DEREGISTERED' where tssId = ?1 and serialNumber = ?2",
-                        tssId, clientSerial))
+                .call(tss -> TseClientEntity.update(
+                        "state = 'DEREGISTERED' where tssId = ?1 and serialNumber = ?2", tssId, clientSerial))
                 .call(tss -> systemLog(tss, "disableSecureElement", new byte[0]))
                 .invoke(tss -> {
                     tss.state = "DISABLED";
@@ -158,30 +173,53 @@ public class SoftwareTse implements TseProvider {
                     if (tss == null || !"INITIALIZED".equals(tss.state)) {
                         return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
                     }
-                    return TseClientEntity.count("tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId,
-                            clientSerial).flatMap(n -> n == 0
-                                    ? Uni.createFrom().failure(new TseUnavailableException(
-                                            "The client is not registered at the TSS."))
+                    return TseClientEntity.count(
+                                    "tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
+                            .flatMap(n -> n == 0
+                                    ? Uni.createFrom()
+                                            .failure(new TseUnavailableException(
+                                                    "The client is not registered at the TSS."))
                                     : Uni.createFrom().item(tss));
                 });
     }
 
-    private Uni<SignedLog> transactionLog(TssEntity tss, String operation, String clientSerial, byte[] processData,
-            String processType, long transactionNumber) {
+    private Uni<SignedLog> transactionLog(
+            TssEntity tss,
+            String operation,
+            String clientSerial,
+            byte[] processData,
+            String processType,
+            long transactionNumber) {
         LogMessageWriter writer = writer(tss);
-        return sign(tss, "transaction", operation, clientSerial, transactionNumber, (counter, time) ->
-                writer.transactionLog(operation, clientSerial, processData, processType, transactionNumber, counter, time));
+        return sign(
+                tss,
+                "transaction",
+                operation,
+                clientSerial,
+                transactionNumber,
+                (counter, time) -> writer.transactionLog(
+                        operation, clientSerial, processData, processType, transactionNumber, counter, time));
     }
 
     private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
         LogMessageWriter writer = writer(tss);
-        return sign(tss, "system", operation, null, null,
+        return sign(
+                tss,
+                "system",
+                operation,
+                null,
+                null,
                 (counter, time) -> writer.systemLog(operation, parameters, counter, time));
     }
 
     /** Takes the next counter value of the locked TSS, signs, and stores the log under that counter. */
-    private Uni<SignedLog> sign(TssEntity tss, String logType, String operation, String clientSerial,
-            Long transactionNumber, BiFunction<Long, Instant, byte[]> encode) {
+    private Uni<SignedLog> sign(
+            TssEntity tss,
+            String logType,
+            String operation,
+            String clientSerial,
+            Long transactionNumber,
+            BiFunction<Long, Instant, byte[]> encode) {
         tss.signatureCounter++;
         Instant logTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         byte[] message = encode.apply(tss.signatureCounter, logTime);
@@ -194,20 +232,26 @@ public class SoftwareTse implements TseProvider {
         log.transactionNumber = transactionNumber;
         log.logTime = logTime;
         log.message = message;
-        return log.persist().map(x -> new SignedLog(transactionNumber == null ? 0 : transactionNumber,
-                log.signatureCounter, logTime, LogMessage.parse(message).signatureValue(), message));
+        return log.persist()
+                .map(x -> new SignedLog(
+                        transactionNumber == null ? 0 : transactionNumber,
+                        log.signatureCounter,
+                        logTime,
+                        LogMessage.parse(message).signatureValue(),
+                        message));
     }
 
     private LogMessageWriter writer(TssEntity tss) {
-        String oid = tss.signatureAlgorithm.endsWith("SHA384") ? TseAlgorithms.ECDSA_PLAIN_SHA384
+        String oid = tss.signatureAlgorithm.endsWith("SHA384")
+                ? TseAlgorithms.ECDSA_PLAIN_SHA384
                 : TseAlgorithms.ECDSA_PLAIN_SHA256;
         return new LogMessageWriter(HexFormat.of().parseHex(tss.serialNumber), oid, privateKey(tss));
     }
 
     private PrivateKey privateKey(TssEntity tss) {
         try {
-            return KeyFactory.getInstance("EC").generatePrivate(
-                    new PKCS8EncodedKeySpec(vault.decrypt(tss.encryptedPrivateKey, tss.id)));
+            return KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(vault.decrypt(tss.encryptedPrivateKey, tss.id)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored TSS key is unreadable", e);
         }

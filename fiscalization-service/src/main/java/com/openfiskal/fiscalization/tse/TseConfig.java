@@ -26,5 +26,10 @@ public interface TseConfig {
     @WithDefault("none")
     Fault fault();
 
-    enum Fault { NONE, UNREACHABLE, FAIL_BEFORE_START, FAIL_AFTER_START }
+    enum Fault {
+        NONE,
+        UNREACHABLE,
+        FAIL_BEFORE_START,
+        FAIL_AFTER_START
+    }
 }

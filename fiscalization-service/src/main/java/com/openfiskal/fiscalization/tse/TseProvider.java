@@ -21,19 +21,24 @@ public interface TseProvider {
     Uni<SignedLog> startTransaction(String tssId, String clientSerial, String processType, byte[] processData);
 
     /** FinishTransaction of a started transaction, with the final processType and processData. */
-    Uni<SignedLog> finishTransaction(String tssId, String clientSerial, long transactionNumber, String processType,
-            byte[] processData);
+    Uni<SignedLog> finishTransaction(
+            String tssId, String clientSerial, long transactionNumber, String processType, byte[] processData);
 
     /** Authenticates as admin, deregisters the client and disables the TSS. */
     Uni<Void> decommission(String tssId, String clientSerial);
 
     /** A provisioned TSS as the register and the receipts show it. */
-    record Tss(String id, String serialNumber, String publicKey, String signatureAlgorithm, String timeFormat,
+    record Tss(
+            String id,
+            String serialNumber,
+            String publicKey,
+            String signatureAlgorithm,
+            String timeFormat,
             byte[] certificate) {}
 
     /** One signed log message and what the fiscal information needs of it. */
-    record SignedLog(long transactionNumber, long signatureCounter, Instant logTime, byte[] signatureValue,
-            byte[] message) {}
+    record SignedLog(
+            long transactionNumber, long signatureCounter, Instant logTime, byte[] signatureValue, byte[] message) {}
 
     /** The TSE could not be used; nothing was signed (phase 1 of API.md §8.5). */
     class TseUnavailableException extends RuntimeException {

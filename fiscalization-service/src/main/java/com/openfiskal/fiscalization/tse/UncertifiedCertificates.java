@@ -23,11 +23,16 @@ final class UncertifiedCertificates {
 
     static byte[] selfSigned(KeyPair pair, String serialHex, String jdkAlgorithm, Instant now) {
         X500Name name = new X500Name(SUBJECT + ",SERIALNUMBER=" + serialHex);
-        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                BigInteger.valueOf(now.toEpochMilli()), Date.from(now), Date.from(now.plus(Duration.ofDays(3650))),
-                name, pair.getPublic());
+        X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                name,
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now),
+                Date.from(now.plus(Duration.ofDays(3650))),
+                name,
+                pair.getPublic());
         try {
-            return builder.build(new JcaContentSignerBuilder(jdkAlgorithm).build(pair.getPrivate())).getEncoded();
+            return builder.build(new JcaContentSignerBuilder(jdkAlgorithm).build(pair.getPrivate()))
+                    .getEncoded();
         } catch (OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("could not create the TSE certificate", e);
         }

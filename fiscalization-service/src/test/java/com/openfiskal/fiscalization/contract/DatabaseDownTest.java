@@ -29,8 +29,9 @@ class DatabaseDownTest {
         @Override
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(real.start());
-            config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:" + EmbeddedStack.freePort()
-                    + "/openfiskal");
+            config.put(
+                    "quarkus.datasource.reactive.url",
+                    "postgresql://127.0.0.1:" + EmbeddedStack.freePort() + "/openfiskal");
             return config;
         }
 
@@ -59,7 +60,11 @@ class DatabaseDownTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhenTheDatabaseIsUnreachable() {
-        assertError(given().header("Authorization", "Bearer of_test_deu_" + "A".repeat(32)).get("/v1/merchants"),
-                503, "internal_error").header("Retry-After", "1");
+        assertError(
+                        given().header("Authorization", "Bearer of_test_deu_" + "A".repeat(32))
+                                .get("/v1/merchants"),
+                        503,
+                        "internal_error")
+                .header("Retry-After", "1");
     }
 }

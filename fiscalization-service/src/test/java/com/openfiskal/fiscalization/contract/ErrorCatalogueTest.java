@@ -77,16 +77,27 @@ class ErrorCatalogueTest {
 
     @Test
     void shouldRejectAWrongContentType() {
-        assertError(given().header("Authorization", "Bearer " + t.key()).contentType(ContentType.TEXT)
-                .body("legal_name=x").post("/v1/merchants"), 400, "invalid_request");
+        assertError(
+                given().header("Authorization", "Bearer " + t.key())
+                        .contentType(ContentType.TEXT)
+                        .body("legal_name=x")
+                        .post("/v1/merchants"),
+                400,
+                "invalid_request");
     }
 
     @Test
     void shouldRejectABodyWithoutAnyContentType() {
-        assertError(given().header("Authorization", "Bearer " + t.key()).noContentType()
-                .body(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(Tenants.merchantBody()).toString()
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .post("/v1/merchants"), 400, "invalid_request")
+        assertError(
+                        given().header("Authorization", "Bearer " + t.key())
+                                .noContentType()
+                                .body(new com.fasterxml.jackson.databind.ObjectMapper()
+                                        .valueToTree(Tenants.merchantBody())
+                                        .toString()
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                .post("/v1/merchants"),
+                        400,
+                        "invalid_request")
                 .body("details.field", equalTo("Content-Type"));
         t.as().get("/v1/merchants").then().body("data.size()", equalTo(1));
     }
@@ -102,8 +113,12 @@ class ErrorCatalogueTest {
     @Test
     void shouldRejectAMalformedIfMatch() {
         for (String ifMatch : List.of("*", "W/\"1\"", "1", "\"01\"", "\"1\", \"2\"")) {
-            assertError(t.as().header("If-Match", ifMatch).body(Map.of("legal_name", "X"))
-                    .patch("/v1/merchants/" + merchant), 400, "invalid_request")
+            assertError(
+                            t.as().header("If-Match", ifMatch)
+                                    .body(Map.of("legal_name", "X"))
+                                    .patch("/v1/merchants/" + merchant),
+                            400,
+                            "invalid_request")
                     .body("details.field", equalTo("If-Match"));
         }
     }
@@ -120,8 +135,8 @@ class ErrorCatalogueTest {
     @Test
     void shouldRejectAnUnknownEnumValue() {
         assertError(t.as().queryParam("status", "paused").get("/v1/merchants"), 400, "invalid_request");
-        assertError(t.as().body(Map.of("status", "paused")).patch("/v1/merchants/" + merchant), 400,
-                "invalid_request").body("details.field", equalTo("/status"));
+        assertError(t.as().body(Map.of("status", "paused")).patch("/v1/merchants/" + merchant), 400, "invalid_request")
+                .body("details.field", equalTo("/status"));
     }
 
     @Test
@@ -134,8 +149,11 @@ class ErrorCatalogueTest {
 
     @Test
     void shouldRejectChangingTheCountryCode() {
-        assertError(t.as().body(Map.of("country_code", "AUT")).patch("/v1/merchants/" + merchant), 400,
-                "invalid_request").body("details.field", equalTo("/country_code"));
+        assertError(
+                        t.as().body(Map.of("country_code", "AUT")).patch("/v1/merchants/" + merchant),
+                        400,
+                        "invalid_request")
+                .body("details.field", equalTo("/country_code"));
     }
 
     @Test
@@ -156,15 +174,21 @@ class ErrorCatalogueTest {
         assertError(given().get("/v1/merchants"), 401, "unauthorized")
                 .body("message", equalTo("Authentication failed."));
         assertError(given().header("Authorization", "Basic abc").get("/v1/merchants"), 401, "unauthorized");
-        assertError(given().header("Authorization", "Bearer of_test_deu_short").get("/v1/merchants"), 401,
+        assertError(
+                given().header("Authorization", "Bearer of_test_deu_short").get("/v1/merchants"), 401, "unauthorized");
+        assertError(
+                given().header("Authorization", "Bearer of_test_deu_" + "A".repeat(32))
+                        .get("/v1/merchants"),
+                401,
                 "unauthorized");
-        assertError(given().header("Authorization", "Bearer of_test_deu_" + "A".repeat(32)).get("/v1/merchants"),
-                401, "unauthorized");
     }
 
     @Test
     void shouldMatchTheBearerSchemeCaseInsensitively() {
-        given().header("Authorization", "bEaReR " + t.key()).get("/v1/merchants").then().statusCode(200);
+        given().header("Authorization", "bEaReR " + t.key())
+                .get("/v1/merchants")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -175,8 +199,10 @@ class ErrorCatalogueTest {
 
     @Test
     void shouldRefuseARevokedKey() {
-        given().header("Authorization", Tenants.ADMIN).delete("/admin/v1/tenants/" + t.id() + "/api-keys/" + t.keyId())
-                .then().statusCode(204);
+        given().header("Authorization", Tenants.ADMIN)
+                .delete("/admin/v1/tenants/" + t.id() + "/api-keys/" + t.keyId())
+                .then()
+                .statusCode(204);
         assertError(t.as().get("/v1/merchants"), 401, "unauthorized");
     }
 
@@ -207,8 +233,12 @@ class ErrorCatalogueTest {
         assertError(t.as().get("/v1/merchants/merchant_01KJPW4BTC6JDT18FS53HZ5RKC"), 404, "not_found");
         assertError(t.as("merchant_01KJPW4BTC6JDT18FS53HZ5RKC").get("/v1/locations"), 404, "not_found");
         assertError(t.as(merchant).get("/v1/locations/loc_01KJPW5YA6070DD3J99KBW8J6D"), 404, "not_found");
-        assertError(t.as(merchant).body(Map.of("location_id", "loc_01KJPW5YA6070DD3J99KBW8J6D", "name", "K"))
-                .post("/v1/registers"), 404, "not_found");
+        assertError(
+                t.as(merchant)
+                        .body(Map.of("location_id", "loc_01KJPW5YA6070DD3J99KBW8J6D", "name", "K"))
+                        .post("/v1/registers"),
+                404,
+                "not_found");
     }
 
     // --- 409 ----------------------------------------------------------------------------------------
@@ -221,7 +251,10 @@ class ErrorCatalogueTest {
 
     @Test
     void shouldKeepAnInactiveMerchantReadOnly() {
-        t.as().body(Map.of("status", "inactive")).patch("/v1/merchants/" + merchant).then().statusCode(200);
+        t.as().body(Map.of("status", "inactive"))
+                .patch("/v1/merchants/" + merchant)
+                .then()
+                .statusCode(200);
         assertError(t.as(merchant).body(Tenants.locationBody()).post("/v1/locations"), 409, "conflict");
         t.as(merchant).get("/v1/locations").then().statusCode(200);
     }
@@ -237,10 +270,17 @@ class ErrorCatalogueTest {
 
     @Test
     void shouldAnswer412ForAStaleIfMatch() {
-        t.as().body(Map.of("legal_name", "Neu GmbH")).patch("/v1/merchants/" + merchant).then().statusCode(200)
+        t.as().body(Map.of("legal_name", "Neu GmbH"))
+                .patch("/v1/merchants/" + merchant)
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"2\"");
-        assertError(t.as().header("If-Match", "\"1\"").body(Map.of("legal_name", "Alt GmbH"))
-                .patch("/v1/merchants/" + merchant), 412, "precondition_failed")
+        assertError(
+                        t.as().header("If-Match", "\"1\"")
+                                .body(Map.of("legal_name", "Alt GmbH"))
+                                .patch("/v1/merchants/" + merchant),
+                        412,
+                        "precondition_failed")
                 .body("details.expected_resource_version", equalTo(1))
                 .body("details.current_resource_version", equalTo(2));
         t.as().get("/v1/merchants/" + merchant).then().body("legal_name", equalTo("Neu GmbH"));
@@ -251,24 +291,30 @@ class ErrorCatalogueTest {
     @Test
     void shouldNameTheViolatedRuleOnEvery422() {
         Map<String, Object> mismatch = new HashMap<>(Tenants.merchantBody());
-        mismatch.put("address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT"));
+        mismatch.put(
+                "address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT"));
         assertError(t.as().body(mismatch).post("/v1/merchants"), 422, "validation_error")
                 .body("details.rule", equalTo("address_country_mismatch"));
 
-        assertRule(List.of(Map.of("country_code", "AUT", "tax_number", "2981508150", "vat_id", "DE123456789")),
+        assertRule(
+                List.of(Map.of("country_code", "AUT", "tax_number", "2981508150", "vat_id", "DE123456789")),
                 "fiscal_identity_country_unsupported");
-        assertRule(List.of(Map.of("country_code", "DEU", "tax_number", "29/815", "vat_id", "DE123456789")),
+        assertRule(
+                List.of(Map.of("country_code", "DEU", "tax_number", "29/815", "vat_id", "DE123456789")),
                 "tax_number_invalid");
-        assertRule(List.of(Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE12345678")),
+        assertRule(
+                List.of(Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE12345678")),
                 "vat_id_invalid");
-        assertRule(List.of(Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789"),
-                Map.of("country", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789")),
+        assertRule(
+                List.of(
+                        Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789"),
+                        Map.of("country", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789")),
                 "fiscal_identity_duplicate");
 
         Map<String, Object> austrianMerchant = new HashMap<>(Tenants.merchantBody());
         austrianMerchant.put("country_code", "AUT");
-        austrianMerchant.put("address",
-                Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT"));
+        austrianMerchant.put(
+                "address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT"));
         Tenant austrian = Tenants.withKey(t.id(), "test", "AUT");
         assertError(austrian.as().body(austrianMerchant).post("/v1/merchants"), 422, "validation_error")
                 .body("details.rule", equalTo("fiscal_identity_country_mismatch"));
@@ -277,9 +323,13 @@ class ErrorCatalogueTest {
     @Test
     void shouldAcceptCountryAsAnAliasOfCountryCode() {
         Map<String, Object> body = new HashMap<>(Tenants.merchantBody());
-        body.put("fiscal_identities", List.of(Map.of("country", "DEU", "tax_number", "2981508150", "vat_id",
-                "DE123456789")));
-        t.as().body(body).post("/v1/merchants").then().statusCode(201)
+        body.put(
+                "fiscal_identities",
+                List.of(Map.of("country", "DEU", "tax_number", "2981508150", "vat_id", "DE123456789")));
+        t.as().body(body)
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201)
                 .body("fiscal_identities[0].country_code", equalTo("DEU"));
     }
 

@@ -25,13 +25,21 @@ class IdempotencyTest {
     @Test
     void shouldReplayTheOriginalResponseForTheSameKeyAndBody() {
         var t = Tenants.create();
-        Response first = t.as().header("Idempotency-Key", "m-1").body(Tenants.merchantBody()).post("/v1/merchants");
+        Response first = t.as().header("Idempotency-Key", "m-1")
+                .body(Tenants.merchantBody())
+                .post("/v1/merchants");
         first.then().statusCode(201);
         String id = first.path("id");
-        t.as().body(Map.of("legal_name", "Changed later GmbH")).patch("/v1/merchants/" + id).then().statusCode(200);
+        t.as().body(Map.of("legal_name", "Changed later GmbH"))
+                .patch("/v1/merchants/" + id)
+                .then()
+                .statusCode(200);
 
-        Response replay = t.as().header("Idempotency-Key", "m-1").body(Tenants.merchantBody()).post("/v1/merchants");
-        replay.then().statusCode(201)
+        Response replay = t.as().header("Idempotency-Key", "m-1")
+                .body(Tenants.merchantBody())
+                .post("/v1/merchants");
+        replay.then()
+                .statusCode(201)
                 .header("Idempotent-Replayed", "true")
                 .header("Idempotent-Original-Request-Id", first.header("X-Request-Id"))
                 .header("ETag", "\"1\"")
@@ -45,10 +53,16 @@ class IdempotencyTest {
     @Test
     void shouldRefuseTheSameKeyWithADifferentBody() {
         var t = Tenants.create();
-        t.as().header("Idempotency-Key", "m-2").body(Tenants.merchantBody()).post("/v1/merchants").then().statusCode(201);
+        t.as().header("Idempotency-Key", "m-2")
+                .body(Tenants.merchantBody())
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201);
         Map<String, Object> other = new HashMap<>(Tenants.merchantBody());
         other.put("legal_name", "Another GmbH");
-        assertError(t.as().header("Idempotency-Key", "m-2").body(other).post("/v1/merchants"), 409,
+        assertError(
+                t.as().header("Idempotency-Key", "m-2").body(other).post("/v1/merchants"),
+                409,
                 "idempotency_key_conflict");
         t.as().get("/v1/merchants").then().body("data", hasSize(1));
     }
@@ -58,29 +72,48 @@ class IdempotencyTest {
         var t = Tenants.create();
         String merchant = Tenants.merchant(t);
         String other = Tenants.merchant(t);
-        t.as(merchant).header("Idempotency-Key", "same").body(Tenants.locationBody()).post("/v1/locations").then()
+        t.as(merchant)
+                .header("Idempotency-Key", "same")
+                .body(Tenants.locationBody())
+                .post("/v1/locations")
+                .then()
                 .statusCode(201);
-        t.as(other).header("Idempotency-Key", "same").body(Tenants.locationBody()).post("/v1/locations").then()
-                .statusCode(201).header("Idempotent-Replayed", (String) null);
+        t.as(other)
+                .header("Idempotency-Key", "same")
+                .body(Tenants.locationBody())
+                .post("/v1/locations")
+                .then()
+                .statusCode(201)
+                .header("Idempotent-Replayed", (String) null);
 
         // a 404 is not stored: once the cause is fixed, the same key runs
         String location = Tenants.location(t, merchant);
-        assertError(t.as(merchant).header("Idempotency-Key", "reg-1")
-                .body(Map.of("location_id", "loc_01KJPW5YA6070DD3J99KBW8J6D", "name", "Kasse")).post("/v1/registers"),
-                404, "not_found");
-        t.as(merchant).header("Idempotency-Key", "reg-1").body(Map.of("location_id", location, "name", "Kasse"))
-                .post("/v1/registers").then().statusCode(201);
+        assertError(
+                t.as(merchant)
+                        .header("Idempotency-Key", "reg-1")
+                        .body(Map.of("location_id", "loc_01KJPW5YA6070DD3J99KBW8J6D", "name", "Kasse"))
+                        .post("/v1/registers"),
+                404,
+                "not_found");
+        t.as(merchant)
+                .header("Idempotency-Key", "reg-1")
+                .body(Map.of("location_id", location, "name", "Kasse"))
+                .post("/v1/registers")
+                .then()
+                .statusCode(201);
     }
 
     @Test
     void shouldStoreA422AndReplayIt() {
         var t = Tenants.create();
         Map<String, Object> body = new HashMap<>(Tenants.merchantBody());
-        body.put("fiscal_identities", List.of(Map.of("country_code", "DEU", "tax_number", "1", "vat_id", "DE123456789")));
-        assertError(t.as().header("Idempotency-Key", "bad-1").body(body).post("/v1/merchants"), 422,
-                "validation_error");
-        assertError(t.as().header("Idempotency-Key", "bad-1").body(body).post("/v1/merchants"), 422,
-                "validation_error").header("Idempotent-Replayed", "true")
+        body.put(
+                "fiscal_identities",
+                List.of(Map.of("country_code", "DEU", "tax_number", "1", "vat_id", "DE123456789")));
+        assertError(
+                t.as().header("Idempotency-Key", "bad-1").body(body).post("/v1/merchants"), 422, "validation_error");
+        assertError(t.as().header("Idempotency-Key", "bad-1").body(body).post("/v1/merchants"), 422, "validation_error")
+                .header("Idempotent-Replayed", "true")
                 .body("details.rule", equalTo("tax_number_invalid"));
     }
 
@@ -88,8 +121,13 @@ class IdempotencyTest {
     void shouldRejectAMalformedKey() {
         var t = Tenants.create();
         for (String key : List.of("has space", "x".repeat(256), "ünicode")) {
-            assertError(t.as().header("Idempotency-Key", key).body(Tenants.merchantBody()).post("/v1/merchants"), 400,
-                    "invalid_request").body("details.field", equalTo("Idempotency-Key"));
+            assertError(
+                            t.as().header("Idempotency-Key", key)
+                                    .body(Tenants.merchantBody())
+                                    .post("/v1/merchants"),
+                            400,
+                            "invalid_request")
+                    .body("details.field", equalTo("Idempotency-Key"));
         }
         t.as().get("/v1/merchants").then().body("data", hasSize(0));
     }
@@ -101,8 +139,11 @@ class IdempotencyTest {
         try {
             List<CompletableFuture<Response>> calls = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                calls.add(CompletableFuture.supplyAsync(() -> t.as().header("Idempotency-Key", "race")
-                        .body(Tenants.merchantBody()).post("/v1/merchants"), pool));
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> t.as().header("Idempotency-Key", "race")
+                                .body(Tenants.merchantBody())
+                                .post("/v1/merchants"),
+                        pool));
             }
             List<String> ids = new ArrayList<>();
             for (CompletableFuture<Response> c : calls) {

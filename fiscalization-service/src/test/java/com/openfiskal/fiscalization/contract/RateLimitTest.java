@@ -53,7 +53,8 @@ class RateLimitTest {
     void shouldThrottleFailedAuthenticationsPerClientIp() {
         Response limited = null;
         for (int i = 0; i < 20 && limited == null; i++) {
-            Response r = io.restassured.RestAssured.given().header("Authorization", "Bearer of_test_deu_" + "x".repeat(32))
+            Response r = io.restassured.RestAssured.given()
+                    .header("Authorization", "Bearer of_test_deu_" + "x".repeat(32))
                     .get("/v1/merchants");
             if (r.statusCode() == 429) {
                 limited = r;

@@ -16,14 +16,22 @@ class LocationResourceTest {
     void shouldCreatePatchListAndDeleteALocation() {
         var t = Tenants.create();
         String merchant = Tenants.merchant(t);
-        String id = t.as(merchant).body(Tenants.locationBody()).post("/v1/locations").then().statusCode(201)
+        String id = t.as(merchant)
+                .body(Tenants.locationBody())
+                .post("/v1/locations")
+                .then()
+                .statusCode(201)
                 .header("Location", startsWith("/v1/locations/loc_"))
                 .header("ETag", "\"1\"")
                 .body("merchant_id", equalTo(merchant))
                 .body("timezone", equalTo("Europe/Berlin"))
-                .extract().path("id");
-        t.as(merchant).body(Map.of("name", "Filiale Neukölln", "timezone", "Europe/Busingen"))
-                .patch("/v1/locations/" + id).then().statusCode(200)
+                .extract()
+                .path("id");
+        t.as(merchant)
+                .body(Map.of("name", "Filiale Neukölln", "timezone", "Europe/Busingen"))
+                .patch("/v1/locations/" + id)
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"2\"")
                 .body("name", equalTo("Filiale Neukölln"))
                 .body("timezone", equalTo("Europe/Busingen"))
@@ -39,7 +47,10 @@ class LocationResourceTest {
         String merchant = Tenants.merchant(t);
         String location = Tenants.location(t, merchant);
         String register = Tenants.register(t, merchant, location);
-        t.as(merchant).delete("/v1/locations/" + location).then().statusCode(409)
+        t.as(merchant)
+                .delete("/v1/locations/" + location)
+                .then()
+                .statusCode(409)
                 .body("code", equalTo("location_has_registers"));
         t.as(merchant).delete("/v1/registers/" + register).then().statusCode(204);
         t.as(merchant).delete("/v1/locations/" + location).then().statusCode(204);
@@ -50,9 +61,13 @@ class LocationResourceTest {
         var t = Tenants.create();
         String merchant = Tenants.merchant(t);
         String id = Tenants.location(t, merchant);
-        t.as(merchant).body(Map.of("address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010",
-                        "country_code", "AUT")))
-                .patch("/v1/locations/" + id).then().statusCode(422)
+        t.as(merchant)
+                .body(Map.of(
+                        "address",
+                        Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT")))
+                .patch("/v1/locations/" + id)
+                .then()
+                .statusCode(422)
                 .body("details.rule", equalTo("address_country_mismatch"));
     }
 }

@@ -22,7 +22,9 @@ class MerchantResourceTest {
     @Test
     void shouldCreateAndReadAMerchantWithEveryDocumentedField() {
         var t = Tenants.create();
-        String id = t.as().body(Tenants.merchantBody()).post("/v1/merchants").then()
+        String id = t.as().body(Tenants.merchantBody())
+                .post("/v1/merchants")
+                .then()
                 .statusCode(201)
                 .header("ETag", "\"1\"")
                 .header("Location", startsWith("/v1/merchants/merchant_"))
@@ -32,8 +34,11 @@ class MerchantResourceTest {
                 .body("status", equalTo("active"))
                 .body("resource_version", equalTo(1))
                 .body("created_at", matchesPattern("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z$"))
-                .extract().path("id");
-        t.as().get("/v1/merchants/" + id).then().statusCode(200)
+                .extract()
+                .path("id");
+        t.as().get("/v1/merchants/" + id)
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"1\"")
                 .body("legal_name", equalTo("Café Morgenrot GmbH"))
                 .body("fiscal_identities[0].vat_id", equalTo("DE123456789"));
@@ -42,7 +47,9 @@ class MerchantResourceTest {
     @Test
     void shouldEchoAValidRequestIdAndReplaceAnInvalidOne() {
         var t = Tenants.create();
-        t.as().header("X-Request-Id", "req_0123456789abcdef0123").get("/v1/merchants").then()
+        t.as().header("X-Request-Id", "req_0123456789abcdef0123")
+                .get("/v1/merchants")
+                .then()
                 .header("X-Request-Id", "req_0123456789abcdef0123");
         String id = t.as().header("X-Request-Id", "hello").get("/v1/merchants").header("X-Request-Id");
         assertTrue(id.matches("^req_[0-9a-f]{20}$"));
@@ -52,16 +59,26 @@ class MerchantResourceTest {
     void shouldPatchOnlyWhatIsSentAndCountVersionsOfVisibleChangesOnly() {
         var t = Tenants.create();
         String id = Tenants.merchant(t);
-        t.as().body(Map.of("legal_name", "Café Morgenrot GmbH")).patch("/v1/merchants/" + id).then()
-                .statusCode(200).header("ETag", "\"1\"");
-        t.as().header("If-Match", "\"1\"").body(Map.of("legal_name", "Morgenrot & Co. KG"))
-                .patch("/v1/merchants/" + id).then().statusCode(200)
+        t.as().body(Map.of("legal_name", "Café Morgenrot GmbH"))
+                .patch("/v1/merchants/" + id)
+                .then()
+                .statusCode(200)
+                .header("ETag", "\"1\"");
+        t.as().header("If-Match", "\"1\"")
+                .body(Map.of("legal_name", "Morgenrot & Co. KG"))
+                .patch("/v1/merchants/" + id)
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"2\"")
                 .body("legal_name", equalTo("Morgenrot & Co. KG"))
                 .body("fiscal_identities", hasSize(1))
                 .body("address.city", equalTo("Berlin"));
-        t.as().body(Map.of("fiscal_identities", List.of())).patch("/v1/merchants/" + id).then().statusCode(200)
-                .body("fiscal_identities", hasSize(0)).body("resource_version", equalTo(3));
+        t.as().body(Map.of("fiscal_identities", List.of()))
+                .patch("/v1/merchants/" + id)
+                .then()
+                .statusCode(200)
+                .body("fiscal_identities", hasSize(0))
+                .body("resource_version", equalTo(3));
     }
 
     @Test
@@ -89,8 +106,13 @@ class MerchantResourceTest {
         assertEquals(expected, seen);
 
         String first = t.as().queryParam("limit", 1).get("/v1/merchants").path("next_cursor");
-        t.as().queryParam("limit", 1).queryParam("status", "active").queryParam("cursor", first)
-                .get("/v1/merchants").then().statusCode(400).body("details.field", equalTo("cursor"));
+        t.as().queryParam("limit", 1)
+                .queryParam("status", "active")
+                .queryParam("cursor", first)
+                .get("/v1/merchants")
+                .then()
+                .statusCode(400)
+                .body("details.field", equalTo("cursor"));
         t.as().queryParam("status", "inactive").get("/v1/merchants").then().body("data", hasSize(0));
     }
 

@@ -34,8 +34,10 @@ class IdentityEventsTest {
         var t = Tenants.create();
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
-        given().header("Authorization", Tenants.ADMIN).delete("/admin/v1/tenants/" + t.id() + "/api-keys/" + t.keyId())
-                .then().statusCode(204);
+        given().header("Authorization", Tenants.ADMIN)
+                .delete("/admin/v1/tenants/" + t.id() + "/api-keys/" + t.keyId())
+                .then()
+                .statusCode(204);
 
         List<ConsumerRecord<String, String>> mine = new ArrayList<>();
         Properties p = new Properties();
@@ -59,7 +61,8 @@ class IdentityEventsTest {
         assertTrue(keys.contains("merchant:" + merchant), keys.toString());
         assertTrue(keys.contains("register:" + register), keys.toString());
         List<ConsumerRecord<String, String>> keyEvents = mine.stream()
-                .filter(r -> r.key().equals("api_key:" + t.keyId())).toList();
+                .filter(r -> r.key().equals("api_key:" + t.keyId()))
+                .toList();
         assertEquals(2, keyEvents.size(), "issued and revoked");
         JsonNode revoked = JSON.readTree(keyEvents.get(1).value());
         assertEquals("api_key.upserted", revoked.path("type").asText());

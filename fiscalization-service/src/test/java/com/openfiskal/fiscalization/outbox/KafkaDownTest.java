@@ -27,10 +27,15 @@ class KafkaDownTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             // the channel setting wins over kafka.bootstrap.servers, which the test resource sets
-            return Map.of("mp.messaging.outgoing.outbox.bootstrap.servers", "127.0.0.1:" + EmbeddedStack.freePort(),
-                    "mp.messaging.outgoing.outbox.delivery.timeout.ms", "1500",
-                    "mp.messaging.outgoing.outbox.request.timeout.ms", "1000",
-                    "mp.messaging.outgoing.outbox.max.block.ms", "500");
+            return Map.of(
+                    "mp.messaging.outgoing.outbox.bootstrap.servers",
+                    "127.0.0.1:" + EmbeddedStack.freePort(),
+                    "mp.messaging.outgoing.outbox.delivery.timeout.ms",
+                    "1500",
+                    "mp.messaging.outgoing.outbox.request.timeout.ms",
+                    "1000",
+                    "mp.messaging.outgoing.outbox.max.block.ms",
+                    "500");
         }
     }
 
@@ -47,7 +52,8 @@ class KafkaDownTest {
 
     private static double backlog() {
         String metrics = given().get("/q/metrics").asString();
-        Matcher m = Pattern.compile("(?m)^openfiskal_outbox_backlog\\S*\\s+([0-9.E]+)").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^openfiskal_outbox_backlog\\S*\\s+([0-9.E]+)")
+                .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 }

@@ -30,14 +30,18 @@ class FiscalizationFailureTest {
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
         t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
-        FiscalizationTest.awaitStatus(t, merchant, register, "failed").then()
+        FiscalizationTest.awaitStatus(t, merchant, register, "failed")
+                .then()
                 .header("ETag", "\"3\"")
                 .body("fiscalization.regime", equalTo("KassenSichV"))
                 .body("fiscalization.error.message", notNullValue())
                 .body("fiscalization.error.occurred_at", notNullValue())
                 .body("fiscalization.tss_serial_number", equalTo(null));
 
-        t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202)
+        t.as(merchant)
+                .post("/v1/registers/" + register + "/fiscalize")
+                .then()
+                .statusCode(202)
                 .body("fiscalization_status", equalTo("pending"))
                 .body("fiscalization.error", equalTo(null));
         FiscalizationTest.awaitStatus(t, merchant, register, "failed");

@@ -29,7 +29,10 @@ class FiscalizationTest {
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
 
-        t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202)
+        t.as(merchant)
+                .post("/v1/registers/" + register + "/fiscalize")
+                .then()
+                .statusCode(202)
                 .header("ETag", "\"2\"")
                 .header("Location", "/v1/registers/" + register)
                 .body("fiscalization_status", equalTo("pending"))
@@ -37,7 +40,8 @@ class FiscalizationTest {
                 .body("fiscalization.tss_serial_number", nullValue());
 
         Response done = awaitStatus(t, merchant, register, "fiscalized");
-        done.then().header("ETag", "\"3\"")
+        done.then()
+                .header("ETag", "\"3\"")
                 .body("fiscalization.fiscalized_at", notNullValue())
                 .body("fiscalization.client_serial_number", equalTo(register))
                 .body("fiscalization.signature_algorithm", equalTo("ecdsa-plain-SHA256"))
@@ -45,23 +49,33 @@ class FiscalizationTest {
                 .body("fiscalization.certificate", notNullValue())
                 .body("fiscalization.error", nullValue());
         byte[] point = Base64.getDecoder().decode((String) done.path("fiscalization.public_key"));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(point)),
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(point)),
                 done.path("fiscalization.tss_serial_number"));
 
-        assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "register_already_fiscalized");
+        assertError(
+                t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "register_already_fiscalized");
         assertError(t.as(merchant).delete("/v1/registers/" + register), 409, "register_has_dependencies");
         String other = Tenants.location(t, merchant);
-        assertError(t.as(merchant).body(Map.of("location_id", other)).patch("/v1/registers/" + register), 409,
+        assertError(
+                t.as(merchant).body(Map.of("location_id", other)).patch("/v1/registers/" + register),
+                409,
                 "register_invalid_fiscal_state");
 
-        t.as(merchant).body("{}").post("/v1/registers/" + register + "/decommission").then().statusCode(200)
+        t.as(merchant)
+                .body("{}")
+                .post("/v1/registers/" + register + "/decommission")
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"4\"")
                 .body("fiscalization_status", equalTo("decommissioned"))
                 .body("fiscalization.decommissioned_at", notNullValue());
-        assertError(t.as(merchant).post("/v1/registers/" + register + "/decommission"), 409,
+        assertError(
+                t.as(merchant).post("/v1/registers/" + register + "/decommission"),
+                409,
                 "register_invalid_fiscal_state");
-        assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409,
-                "register_invalid_fiscal_state");
+        assertError(
+                t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "register_invalid_fiscal_state");
         t.as(merchant).delete("/v1/registers/" + register).then().statusCode(204);
     }
 
@@ -70,11 +84,19 @@ class FiscalizationTest {
         Tenant t = Tenants.create();
         Map<String, Object> body = new HashMap<>(Tenants.merchantBody());
         body.remove("fiscal_identities");
-        String merchant = t.as().body(body).post("/v1/merchants").then().statusCode(201).extract().path("id");
+        String merchant = t.as().body(body)
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
         assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 422, "regime_validation_failed")
                 .body("details.rule", equalTo("fiscal_identity_missing"));
-        t.as(merchant).get("/v1/registers/" + register).then().body("fiscalization_status", equalTo("not_fiscalized"))
+        t.as(merchant)
+                .get("/v1/registers/" + register)
+                .then()
+                .body("fiscalization_status", equalTo("not_fiscalized"))
                 .body("resource_version", equalTo(1));
     }
 
@@ -82,12 +104,33 @@ class FiscalizationTest {
     void shouldRefuseToFiscalizeALocationOutsideGermany() {
         Tenant deu = Tenants.create();
         Tenant t = Tenants.withKey(deu.id(), "test", "AUT");
-        String merchant = t.as().body(Map.of("legal_name", "Wiener Kaffee GmbH", "country_code", "AUT",
-                "address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT")))
-                .post("/v1/merchants").then().statusCode(201).extract().path("id");
-        String location = t.as(merchant).body(Map.of("name", "Wien", "country_code", "AUT", "timezone", "Europe/Vienna",
-                "address", Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT")))
-                .post("/v1/locations").then().statusCode(201).extract().path("id");
+        String merchant = t.as().body(Map.of(
+                        "legal_name",
+                        "Wiener Kaffee GmbH",
+                        "country_code",
+                        "AUT",
+                        "address",
+                        Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT")))
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String location = t.as(merchant)
+                .body(Map.of(
+                        "name",
+                        "Wien",
+                        "country_code",
+                        "AUT",
+                        "timezone",
+                        "Europe/Vienna",
+                        "address",
+                        Map.of("line1", "Ring 1", "city", "Wien", "postal_code", "1010", "country_code", "AUT")))
+                .post("/v1/locations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String register = Tenants.register(t, merchant, location);
         assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 422, "validation_error")
                 .body("details.rule", equalTo("fiscalization_country_unsupported"));
@@ -98,15 +141,23 @@ class FiscalizationTest {
         Tenant t = Tenants.create();
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
-        assertError(t.as(merchant).post("/v1/registers/" + register + "/decommission"), 409,
+        assertError(
+                t.as(merchant).post("/v1/registers/" + register + "/decommission"),
+                409,
                 "register_invalid_fiscal_state");
-        t.as(merchant).body(Map.of("status", "inactive")).patch("/v1/registers/" + register).then().statusCode(200);
+        t.as(merchant)
+                .body(Map.of("status", "inactive"))
+                .patch("/v1/registers/" + register)
+                .then()
+                .statusCode(200);
         assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "conflict");
     }
 
     static Response awaitStatus(Tenant t, String merchant, String register, String status) {
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() ->
-                status.equals(t.as(merchant).get("/v1/registers/" + register).path("fiscalization_status")));
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> status.equals(
+                        t.as(merchant).get("/v1/registers/" + register).path("fiscalization_status")));
         return t.as(merchant).get("/v1/registers/" + register);
     }
 }

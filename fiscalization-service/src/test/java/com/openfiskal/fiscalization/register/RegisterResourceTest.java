@@ -18,7 +18,10 @@ class RegisterResourceTest {
         String merchant = Tenants.merchant(t);
         String location = Tenants.location(t, merchant);
         String id = Tenants.register(t, merchant, location);
-        t.as(merchant).get("/v1/registers/" + id).then().statusCode(200)
+        t.as(merchant)
+                .get("/v1/registers/" + id)
+                .then()
+                .statusCode(200)
                 .header("ETag", "\"1\"")
                 .body("location_id", equalTo(location))
                 .body("external_id", equalTo("POS-001"))
@@ -38,12 +41,24 @@ class RegisterResourceTest {
         String b = Tenants.location(t, merchant);
         String id = Tenants.register(t, merchant, a);
         Tenants.register(t, merchant, a);
-        t.as(merchant).body(Map.of("location_id", b, "status", "inactive")).patch("/v1/registers/" + id).then()
-                .statusCode(200).header("ETag", "\"2\"")
-                .body("location_id", equalTo(b)).body("status", equalTo("inactive"));
+        t.as(merchant)
+                .body(Map.of("location_id", b, "status", "inactive"))
+                .patch("/v1/registers/" + id)
+                .then()
+                .statusCode(200)
+                .header("ETag", "\"2\"")
+                .body("location_id", equalTo(b))
+                .body("status", equalTo("inactive"));
         t.as(merchant).queryParam("location_id", b).get("/v1/registers").then().body("data", hasSize(1));
-        t.as(merchant).queryParam("status", "active").get("/v1/registers").then().body("data", hasSize(1));
-        t.as(merchant).queryParam("fiscalization_status", "not_fiscalized").get("/v1/registers").then()
+        t.as(merchant)
+                .queryParam("status", "active")
+                .get("/v1/registers")
+                .then()
+                .body("data", hasSize(1));
+        t.as(merchant)
+                .queryParam("fiscalization_status", "not_fiscalized")
+                .get("/v1/registers")
+                .then()
                 .body("data", hasSize(2));
     }
 
@@ -54,7 +69,15 @@ class RegisterResourceTest {
         String other = Tenants.merchant(t);
         String foreign = Tenants.location(t, other);
         String id = Tenants.register(t, merchant, Tenants.location(t, merchant));
-        t.as(merchant).body(Map.of("location_id", foreign)).patch("/v1/registers/" + id).then().statusCode(404);
-        t.as(merchant).body(Map.of("location_id", foreign, "name", "K")).post("/v1/registers").then().statusCode(404);
+        t.as(merchant)
+                .body(Map.of("location_id", foreign))
+                .patch("/v1/registers/" + id)
+                .then()
+                .statusCode(404);
+        t.as(merchant)
+                .body(Map.of("location_id", foreign, "name", "K"))
+                .post("/v1/registers")
+                .then()
+                .statusCode(404);
     }
 }

@@ -1,9 +1,9 @@
 package com.openfiskal.fiscalization.support;
 
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.emptyOrNullString;
 
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;

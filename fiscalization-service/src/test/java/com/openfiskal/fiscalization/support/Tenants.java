@@ -29,46 +29,79 @@ public final class Tenants {
     }
 
     public static Tenant create(String environment, String country) {
-        String id = given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+        String id = given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "Tenant " + System.nanoTime()))
-                .post("/admin/v1/tenants").then().statusCode(201).extract().path("id");
+                .post("/admin/v1/tenants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         return withKey(id, environment, country);
     }
 
     public static Tenant withKey(String tenantId, String environment, String country) {
-        var r = given().header("Authorization", ADMIN).contentType(ContentType.JSON)
+        var r = given().header("Authorization", ADMIN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("environment", environment, "country", country))
-                .post("/admin/v1/tenants/" + tenantId + "/api-keys").then().statusCode(201).extract();
+                .post("/admin/v1/tenants/" + tenantId + "/api-keys")
+                .then()
+                .statusCode(201)
+                .extract();
         return new Tenant(tenantId, r.path("secret"), r.path("id"));
     }
 
     public static Map<String, Object> merchantBody() {
         return Map.of(
-                "legal_name", "Café Morgenrot GmbH",
-                "country_code", "DEU",
-                "address", Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999",
-                        "country_code", "DEU"),
-                "fiscal_identities", java.util.List.of(
+                "legal_name",
+                "Café Morgenrot GmbH",
+                "country_code",
+                "DEU",
+                "address",
+                Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999", "country_code", "DEU"),
+                "fiscal_identities",
+                java.util.List.of(
                         Map.of("country_code", "DEU", "tax_number", "29/815/08150", "vat_id", "DE123456789")));
     }
 
     public static Map<String, Object> locationBody() {
         return Map.of(
-                "name", "Filiale Kreuzberg", "country_code", "DEU", "timezone", "Europe/Berlin",
-                "address", Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999",
-                        "country_code", "DEU"));
+                "name",
+                "Filiale Kreuzberg",
+                "country_code",
+                "DEU",
+                "timezone",
+                "Europe/Berlin",
+                "address",
+                Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999", "country_code", "DEU"));
     }
 
     public static String merchant(Tenant t) {
-        return t.as().body(merchantBody()).post("/v1/merchants").then().statusCode(201).extract().path("id");
+        return t.as().body(merchantBody())
+                .post("/v1/merchants")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public static String location(Tenant t, String merchantId) {
-        return t.as(merchantId).body(locationBody()).post("/v1/locations").then().statusCode(201).extract().path("id");
+        return t.as(merchantId)
+                .body(locationBody())
+                .post("/v1/locations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     public static String register(Tenant t, String merchantId, String locationId) {
-        return t.as(merchantId).body(Map.of("location_id", locationId, "name", "Kasse 1", "external_id", "POS-001"))
-                .post("/v1/registers").then().statusCode(201).extract().path("id");
+        return t.as(merchantId)
+                .body(Map.of("location_id", locationId, "name", "Kasse 1", "external_id", "POS-001"))
+                .post("/v1/registers")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

@@ -20,26 +20,40 @@ class AdminResourceTest {
 
     @Test
     void shouldRequireTheAdminToken() {
-        assertError(given().contentType(ContentType.JSON).body(Map.of("name", "x")).post("/admin/v1/tenants"), 401,
+        assertError(
+                given().contentType(ContentType.JSON).body(Map.of("name", "x")).post("/admin/v1/tenants"),
+                401,
                 "unauthorized");
-        assertError(given().header("Authorization", "Bearer wrong").contentType(ContentType.JSON)
-                .body(Map.of("name", "x")).post("/admin/v1/tenants"), 401, "unauthorized");
+        assertError(
+                given().header("Authorization", "Bearer wrong")
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("name", "x"))
+                        .post("/admin/v1/tenants"),
+                401,
+                "unauthorized");
         var t = Tenants.create();
-        assertError(given().header("Authorization", "Bearer " + t.key()).get("/admin/v1/tenants/" + t.id() + "/api-keys"),
-                401, "unauthorized");
+        assertError(
+                given().header("Authorization", "Bearer " + t.key()).get("/admin/v1/tenants/" + t.id() + "/api-keys"),
+                401,
+                "unauthorized");
     }
 
     @Test
     void shouldIssueAKeyWhoseSecretIsShownOnceAndListKeysWithoutSecrets() {
         var t = Tenants.create();
-        given().header("Authorization", Tenants.ADMIN).contentType(ContentType.JSON)
+        given().header("Authorization", Tenants.ADMIN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("environment", "test", "country", "DEU"))
-                .post("/admin/v1/tenants/" + t.id() + "/api-keys").then().statusCode(201)
+                .post("/admin/v1/tenants/" + t.id() + "/api-keys")
+                .then()
+                .statusCode(201)
                 .body("id", startsWith("key_"))
                 .body("secret", matchesPattern("^of_test_deu_[A-Za-z0-9]{32}$"))
                 .body("display_prefix", matchesPattern("^of_test_deu_[A-Za-z0-9]{4}…$"))
                 .body("status", equalTo("active"));
-        given().header("Authorization", Tenants.ADMIN).get("/admin/v1/tenants/" + t.id() + "/api-keys").then()
+        given().header("Authorization", Tenants.ADMIN)
+                .get("/admin/v1/tenants/" + t.id() + "/api-keys")
+                .then()
                 .statusCode(200)
                 .body("data", hasSize(2))
                 .body("data.secret", everyItem(nullValue()));
@@ -47,16 +61,32 @@ class AdminResourceTest {
 
     @Test
     void shouldValidateAdminInputAndAnswer404ForUnknownTenantsAndKeys() {
-        assertError(given().header("Authorization", Tenants.ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("name", "")).post("/admin/v1/tenants"), 400, "invalid_request");
-        assertError(given().header("Authorization", Tenants.ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("environment", "prod", "country", "DEU"))
-                .post("/admin/v1/tenants/ten_01KJPTZ8Q4M0V6C2R7X9N3B5D1/api-keys"), 400, "invalid_request");
-        assertError(given().header("Authorization", Tenants.ADMIN).contentType(ContentType.JSON)
-                .body(Map.of("environment", "test", "country", "DEU"))
-                .post("/admin/v1/tenants/ten_01KJPTZ8Q4M0V6C2R7X9N3B5D1/api-keys"), 404, "not_found");
+        assertError(
+                given().header("Authorization", Tenants.ADMIN)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("name", ""))
+                        .post("/admin/v1/tenants"),
+                400,
+                "invalid_request");
+        assertError(
+                given().header("Authorization", Tenants.ADMIN)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("environment", "prod", "country", "DEU"))
+                        .post("/admin/v1/tenants/ten_01KJPTZ8Q4M0V6C2R7X9N3B5D1/api-keys"),
+                400,
+                "invalid_request");
+        assertError(
+                given().header("Authorization", Tenants.ADMIN)
+                        .contentType(ContentType.JSON)
+                        .body(Map.of("environment", "test", "country", "DEU"))
+                        .post("/admin/v1/tenants/ten_01KJPTZ8Q4M0V6C2R7X9N3B5D1/api-keys"),
+                404,
+                "not_found");
         var t = Tenants.create();
-        assertError(given().header("Authorization", Tenants.ADMIN)
-                .delete("/admin/v1/tenants/" + t.id() + "/api-keys/key_01KJPTZ8Q4M0V6C2R7X9N3B5D1"), 404, "not_found");
+        assertError(
+                given().header("Authorization", Tenants.ADMIN)
+                        .delete("/admin/v1/tenants/" + t.id() + "/api-keys/key_01KJPTZ8Q4M0V6C2R7X9N3B5D1"),
+                404,
+                "not_found");
     }
 }

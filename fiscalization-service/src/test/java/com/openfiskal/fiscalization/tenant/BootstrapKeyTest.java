@@ -31,7 +31,10 @@ class BootstrapKeyTest {
 
     @Test
     void shouldAuthenticateTheBootstrapKeyAndKeepItIdempotent() throws Throwable {
-        given().header("Authorization", "Bearer " + KEY).get("/v1/merchants").then().statusCode(200);
+        given().header("Authorization", "Bearer " + KEY)
+                .get("/v1/merchants")
+                .then()
+                .statusCode(200);
         assertFalse(VertxContextSupport.subscribeAndAwait(() -> tenants.ensureBootstrapKey(KEY)));
     }
 

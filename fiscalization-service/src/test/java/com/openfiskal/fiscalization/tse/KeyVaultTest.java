@@ -47,6 +47,8 @@ class KeyVaultTest {
 
     @Test
     void shouldRefuseAMasterKeyThatIsNot256Bits() {
-        assertThrows(IllegalStateException.class, () -> new KeyVault(config(Base64.getEncoder().encodeToString(new byte[16]))));
+        assertThrows(
+                IllegalStateException.class,
+                () -> new KeyVault(config(Base64.getEncoder().encodeToString(new byte[16]))));
     }
 }

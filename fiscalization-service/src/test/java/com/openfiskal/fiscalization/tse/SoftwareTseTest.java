@@ -46,15 +46,18 @@ class SoftwareTseTest {
         assertEquals(65, point.length);
         assertEquals('B', tss.publicKey().charAt(0));
         assertArrayEquals(point, TseKeys.uncompressedPoint((ECPublicKey) cert.getPublicKey()));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(point)), tss.serialNumber());
+        assertEquals(
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(point)), tss.serialNumber());
         assertEquals("ecdsa-plain-SHA256", tss.signatureAlgorithm());
         assertEquals("unixTime", tss.timeFormat());
         assertFalse(tse.certified());
 
         TssEntity stored = tx(() -> TssEntity.<TssEntity>findById(tss.id()));
         assertEquals(2, stored.signatureCounter, "initialize and registerClient are signed system logs");
-        assertThrows(java.security.spec.InvalidKeySpecException.class, () -> java.security.KeyFactory.getInstance("EC")
-                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(stored.encryptedPrivateKey)),
+        assertThrows(
+                java.security.spec.InvalidKeySpecException.class,
+                () -> java.security.KeyFactory.getInstance("EC")
+                        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(stored.encryptedPrivateKey)),
                 "the private key is not stored in the clear");
     }
 
@@ -63,20 +66,28 @@ class SoftwareTseTest {
         String register = Ids.next(Ids.REGISTER);
         TseProvider.Tss tss = tx(() -> tse.provision(register, register));
         ECPublicKey key = (ECPublicKey) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(tss.certificate())).getPublicKey();
+                .generateCertificate(new ByteArrayInputStream(tss.certificate()))
+                .getPublicKey();
         byte[] data = "Beleg^11.90_2.14_0.00_0.00_0.96^5.00:Bar_10.00:Unbar".getBytes(StandardCharsets.UTF_8);
 
-        TseProvider.SignedLog start1 = tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
-        TseProvider.SignedLog start2 = tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
-        TseProvider.SignedLog finish2 = tx(() -> tse.finishTransaction(tss.id(), register, start2.transactionNumber(),
-                "Kassenbeleg-V1", data));
-        TseProvider.SignedLog finish1 = tx(() -> tse.finishTransaction(tss.id(), register, start1.transactionNumber(),
-                "Kassenbeleg-V1", data));
+        TseProvider.SignedLog start1 =
+                tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
+        TseProvider.SignedLog start2 =
+                tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
+        TseProvider.SignedLog finish2 =
+                tx(() -> tse.finishTransaction(tss.id(), register, start2.transactionNumber(), "Kassenbeleg-V1", data));
+        TseProvider.SignedLog finish1 =
+                tx(() -> tse.finishTransaction(tss.id(), register, start1.transactionNumber(), "Kassenbeleg-V1", data));
 
         assertEquals(1, start1.transactionNumber());
         assertEquals(2, start2.transactionNumber());
-        assertEquals(List.of(3L, 4L, 5L, 6L), List.of(start1.signatureCounter(), start2.signatureCounter(),
-                finish2.signatureCounter(), finish1.signatureCounter()));
+        assertEquals(
+                List.of(3L, 4L, 5L, 6L),
+                List.of(
+                        start1.signatureCounter(),
+                        start2.signatureCounter(),
+                        finish2.signatureCounter(),
+                        finish1.signatureCounter()));
 
         LogMessage finish = LogMessage.parse(finish1.message());
         assertEquals("FinishTransaction", finish.operationType());
@@ -86,7 +97,8 @@ class SoftwareTseTest {
         assertArrayEquals(finish1.signatureValue(), finish.signatureValue());
         assertTrue(finish.verify(key));
 
-        List<TseLogEntity> logs = tx(() -> TseLogEntity.<TseLogEntity>list("tssId = ?1 order by signatureCounter", tss.id()));
+        List<TseLogEntity> logs =
+                tx(() -> TseLogEntity.<TseLogEntity>list("tssId = ?1 order by signatureCounter", tss.id()));
         List<Long> counters = new ArrayList<>();
         for (TseLogEntity log : logs) {
             counters.add(log.signatureCounter);
@@ -102,8 +114,9 @@ class SoftwareTseTest {
     void shouldRefuseToFinishATransactionThatWasNeverStartedAndLeaveNoGap() throws Throwable {
         String register = Ids.next(Ids.REGISTER);
         TseProvider.Tss tss = tx(() -> tse.provision(register, register));
-        assertThrows(IllegalStateException.class, () -> tx(() -> tse.finishTransaction(tss.id(), register, 41,
-                "Kassenbeleg-V1", new byte[0])));
+        assertThrows(
+                IllegalStateException.class,
+                () -> tx(() -> tse.finishTransaction(tss.id(), register, 41, "Kassenbeleg-V1", new byte[0])));
         TseProvider.SignedLog next = tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
         assertEquals(3, next.signatureCounter());
     }
@@ -116,7 +129,8 @@ class SoftwareTseTest {
         TssEntity stored = tx(() -> TssEntity.<TssEntity>findById(tss.id()));
         assertEquals("DISABLED", stored.state);
         assertEquals(5, stored.signatureCounter, "authenticateUser, deregisterClient, disableSecureElement");
-        assertThrows(TseProvider.TseUnavailableException.class,
+        assertThrows(
+                TseProvider.TseUnavailableException.class,
                 () -> tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0])));
         assertNotEquals(null, stored.disabledAt);
     }

@@ -30,7 +30,9 @@ public class HostedReceiptResource implements HostedApi {
     }
 
     private static Response notFound() {
-        return Response.status(404).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(NOT_FOUND_PAGE)
+        return Response.status(404)
+                .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .entity(NOT_FOUND_PAGE)
                 .header("Cache-Control", "private, no-store")
                 .header("X-Robots-Tag", "noindex, nofollow")
                 .header("Referrer-Policy", "no-referrer")

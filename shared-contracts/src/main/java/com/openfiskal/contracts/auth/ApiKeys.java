@@ -19,8 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class ApiKeys {
 
     private static final Pattern FORMAT = Pattern.compile("^of_(test|live)_([a-z]{3})_([A-Za-z0-9]{16,128})$");
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ApiKeys() {}
@@ -42,8 +41,11 @@ public final class ApiKeys {
 
     /** A new key: 32 base62 characters from a CSPRNG, about 190 bits. */
     public static String issue(String environment, String countryAlpha3) {
-        StringBuilder sb = new StringBuilder("of_").append(environment).append('_')
-                .append(countryAlpha3.toLowerCase()).append('_');
+        StringBuilder sb = new StringBuilder("of_")
+                .append(environment)
+                .append('_')
+                .append(countryAlpha3.toLowerCase())
+                .append('_');
         for (int i = 0; i < 32; i++) {
             sb.append(BASE62[RANDOM.nextInt(BASE62.length)]);
         }
@@ -66,7 +68,7 @@ public final class ApiKeys {
         if (a == null || b == null) {
             return false;
         }
-        return java.security.MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII),
-                b.getBytes(StandardCharsets.US_ASCII));
+        return java.security.MessageDigest.isEqual(
+                a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
     }
 }

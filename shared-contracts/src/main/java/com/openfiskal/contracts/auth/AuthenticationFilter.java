@@ -38,7 +38,8 @@ public class AuthenticationFilter {
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Uni<Response> authenticate(ContainerRequestContext request, HttpServerRequest http) {
         Endpoints kind = Endpoints.of(request.getUriInfo().getPath());
-        String ip = http.remoteAddress() == null ? "unknown" : http.remoteAddress().host();
+        String ip =
+                http.remoteAddress() == null ? "unknown" : http.remoteAddress().host();
         if (kind == Endpoints.PUBLIC) {
             return Uni.createFrom().item(limitIp(ip));
         }
@@ -56,12 +57,14 @@ public class AuthenticationFilter {
         }
         String hash = ApiKeys.hash(config.apiKeyPepper(), key);
         return identities.activeKey(hash).flatMap(record -> {
-            if (record == null || !ApiKeys.sameHash(record.keyHash(), hash)
+            if (record == null
+                    || !ApiKeys.sameHash(record.keyHash(), hash)
                     || !record.environment().equals(parsed.environment())
                     || !record.country().equals(parsed.country())) {
                 return Uni.createFrom().item(unauthorized(ip));
             }
-            long wait = limiter.acquire("key:" + record.keyId(), config.rateLimit().perSecond());
+            long wait =
+                    limiter.acquire("key:" + record.keyId(), config.rateLimit().perSecond());
             if (wait > 0) {
                 return Uni.createFrom().item(tooMany(wait));
             }
@@ -75,20 +78,25 @@ public class AuthenticationFilter {
 
     private Uni<Response> merchant(String merchantId, IdentityStore.KeyRecord key) {
         if (merchantId == null || merchantId.isEmpty()) {
-            return Uni.createFrom().item(ErrorResponses.of(
-                    ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is required.")));
+            return Uni.createFrom()
+                    .item(ErrorResponses.of(
+                            ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is required.")));
         }
         if (!Ids.isValid(Ids.MERCHANT, merchantId)) {
-            return Uni.createFrom().item(ErrorResponses.of(
-                    ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is not a merchant ID.")));
+            return Uni.createFrom()
+                    .item(ErrorResponses.of(ApiException.invalid(
+                            MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is not a merchant ID.")));
         }
         return identities.merchant(merchantId).map(m -> {
             if (m == null || !m.tenantId().equals(key.tenantId())) {
                 return ErrorResponses.of(ApiException.notFound("Merchant"));
             }
             if (!m.countryCode().equals(key.country())) {
-                return ErrorResponses.of(ErrorCode.FORBIDDEN, 403,
-                        "The merchant's country is outside the API key's country scope.", Map.of());
+                return ErrorResponses.of(
+                        ErrorCode.FORBIDDEN,
+                        403,
+                        "The merchant's country is outside the API key's country scope.",
+                        Map.of());
             }
             caller.actFor(m.merchantId(), "active".equals(m.status()));
             return null;
@@ -117,7 +125,11 @@ public class AuthenticationFilter {
     }
 
     private static Response tooMany(long retryAfterSeconds) {
-        return ErrorResponses.of(new ApiException(ErrorCode.RATE_LIMIT_EXCEEDED, 429, "Rate limit exceeded.",
-                Map.of(), Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
+        return ErrorResponses.of(new ApiException(
+                ErrorCode.RATE_LIMIT_EXCEEDED,
+                429,
+                "Rate limit exceeded.",
+                Map.of(),
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds))));
     }
 }

@@ -31,25 +31,21 @@ public class IdentityStore {
         return pool.preparedQuery("""
                 SELECT k.key_id, k.key_hash, k.tenant_id, k.environment, k.country
                   FROM identity_api_keys k JOIN identity_tenants t ON t.tenant_id = k.tenant_id
-                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""")
-                .execute(Tuple.of(keyHash))
-                .map(IdentityStore::firstKey);
+                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""").execute(Tuple.of(keyHash)).map(IdentityStore::firstKey);
     }
 
     /** A merchant that is not deleted, whatever its tenant; the caller compares the tenant. */
     public Uni<MerchantRecord> merchant(String merchantId) {
         return pool.preparedQuery("""
                 SELECT merchant_id, tenant_id, country_code, status
-                  FROM identity_merchants WHERE merchant_id = $1 AND NOT deleted""")
-                .execute(Tuple.of(merchantId))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return null;
-                    }
-                    Row r = it.next();
-                    return new MerchantRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
-                });
+                  FROM identity_merchants WHERE merchant_id = $1 AND NOT deleted""").execute(Tuple.of(merchantId)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                return null;
+            }
+            Row r = it.next();
+            return new MerchantRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
+        });
     }
 
     private static KeyRecord firstKey(RowSet<Row> rows) {

@@ -18,8 +18,8 @@ public class ApiException extends RuntimeException {
         this(code, code.status(), message, Map.of(), Map.of());
     }
 
-    public ApiException(ErrorCode code, int status, String message, Map<String, Object> details,
-            Map<String, String> headers) {
+    public ApiException(
+            ErrorCode code, int status, String message, Map<String, Object> details, Map<String, String> headers) {
         super(message, null, false, false);
         this.code = code;
         this.status = status;

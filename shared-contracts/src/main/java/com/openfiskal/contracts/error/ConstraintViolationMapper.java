@@ -40,7 +40,7 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
         String paramName = null;
         for (Path.Node n : path) {
             switch (n.getKind()) {
-                case METHOD, CONSTRUCTOR -> { }
+                case METHOD, CONSTRUCTOR -> {}
                 case PARAMETER -> paramName = n.getName();
                 default -> {
                     if (javaPath.length() > 0) {

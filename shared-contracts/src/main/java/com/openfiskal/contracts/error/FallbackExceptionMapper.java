@@ -20,8 +20,12 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable e) {
         if (isUnavailable(e)) {
             LOG.warn("Dependency unavailable: " + e);
-            return ErrorResponses.of(new ApiException(ErrorCode.INTERNAL_ERROR, 503,
-                    "A dependency is unavailable. Retry later.", Map.of(), Map.of("Retry-After", "1")));
+            return ErrorResponses.of(new ApiException(
+                    ErrorCode.INTERNAL_ERROR,
+                    503,
+                    "A dependency is unavailable. Retry later.",
+                    Map.of(),
+                    Map.of("Retry-After", "1")));
         }
         LOG.error("Unhandled server error", e);
         return ErrorResponses.of(ErrorCode.INTERNAL_ERROR, 500, "Internal error.", Map.of());
@@ -30,9 +34,10 @@ public class FallbackExceptionMapper implements ExceptionMapper<Throwable> {
     private static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String name = t.getClass().getName();
-            if (t instanceof java.net.ConnectException || name.endsWith("ConnectTimeoutException")
-                    || name.equals("io.vertx.core.impl.NoStackTraceThrowable") && String.valueOf(t.getMessage())
-                            .contains("Timeout")) {
+            if (t instanceof java.net.ConnectException
+                    || name.endsWith("ConnectTimeoutException")
+                    || name.equals("io.vertx.core.impl.NoStackTraceThrowable")
+                            && String.valueOf(t.getMessage()).contains("Timeout")) {
                 return true;
             }
         }

@@ -52,19 +52,19 @@ public class JsonExceptionMapper {
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = JsonPointers.of(m.getPath());
             String problem = message.startsWith("Missing required") ? "is required" : "has the wrong type or value";
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Field " + field + " " + problem + ".",
-                    Map.of("field", field));
+            return ErrorResponses.of(
+                    ErrorCode.INVALID_REQUEST, 400, "Field " + field + " " + problem + ".", Map.of("field", field));
         }
         if (message.startsWith("Missing required creator property '")) {
             String name = message.substring("Missing required creator property '".length());
             String field = "/" + name.substring(0, Math.max(0, name.indexOf('\'')));
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Field " + field + " is required.",
-                    Map.of("field", field));
+            return ErrorResponses.of(
+                    ErrorCode.INVALID_REQUEST, 400, "Field " + field + " is required.", Map.of("field", field));
         }
         if (e instanceof JsonParseException) {
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Request body is not valid JSON.", Map.of());
         }
-        return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400,
-                "Request body does not have the expected shape.", Map.of());
+        return ErrorResponses.of(
+                ErrorCode.INVALID_REQUEST, 400, "Request body does not have the expected shape.", Map.of());
     }
 }

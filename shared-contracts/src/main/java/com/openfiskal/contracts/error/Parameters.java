@@ -17,8 +17,12 @@ final class Parameters {
         if (header != null) {
             return header;
         }
-        if (javaName.endsWith("Create") || javaName.endsWith("Update") || javaName.endsWith("Body")
-                || javaName.endsWith("Request") || javaName.endsWith("Complete") || javaName.endsWith("Void")) {
+        if (javaName.endsWith("Create")
+                || javaName.endsWith("Update")
+                || javaName.endsWith("Body")
+                || javaName.endsWith("Request")
+                || javaName.endsWith("Complete")
+                || javaName.endsWith("Void")) {
             return "/";
         }
         return JsonPointers.snake(javaName);

@@ -3,9 +3,9 @@ package com.openfiskal.contracts.error;
 import com.openfiskal.contracts.http.AllowedMethods;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
@@ -39,8 +39,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         }
         if (status == 404 && isParameterFailure(e)) {
             // JAX-RS answers 404 when a query or path parameter cannot be converted; for us that is bad input
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "A query or path parameter is malformed.",
-                    Map.of());
+            return ErrorResponses.of(
+                    ErrorCode.INVALID_REQUEST, 400, "A query or path parameter is malformed.", Map.of());
         }
         if (status == 404) {
             return ErrorResponses.of(ErrorCode.NOT_FOUND, 404, "Resource not found.", Map.of());
@@ -51,18 +51,26 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             if (allow == null && uriInfo != null) {
                 allow = allowed.allowFor(uriInfo.getPath());
             }
-            return allow == null ? r : Response.fromResponse(r).header(HttpHeaders.ALLOW, allow).build();
+            return allow == null
+                    ? r
+                    : Response.fromResponse(r).header(HttpHeaders.ALLOW, allow).build();
         }
         if (status == 413) {
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 413, "Request body is larger than 1 MiB.", Map.of());
         }
         if (status == 415) {
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400,
-                    "Content-Type must be application/json.", Map.of("field", "Content-Type"));
+            return ErrorResponses.of(
+                    ErrorCode.INVALID_REQUEST,
+                    400,
+                    "Content-Type must be application/json.",
+                    Map.of("field", "Content-Type"));
         }
         if (status == 406) {
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400,
-                    "This endpoint answers application/json only.", Map.of("field", "Accept"));
+            return ErrorResponses.of(
+                    ErrorCode.INVALID_REQUEST,
+                    400,
+                    "This endpoint answers application/json only.",
+                    Map.of("field", "Accept"));
         }
         if (status >= 400 && status < 500) {
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Invalid request.", Map.of());

@@ -19,6 +19,7 @@ public final class Topics {
 
     /** Record headers. */
     public static final String HEADER_REQUEST_ID = "x-request-id";
+
     public static final String HEADER_EVENT_TYPE = "event-type";
     public static final String HEADER_CONTENT_TYPE = "content-type";
 

@@ -29,25 +29,35 @@ public class HttpEdge {
     }
 
     void requestIds(@Observes Filters filters) {
-        filters.register(ctx -> {
-            String id = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
-            ctx.put(RequestIds.KEY, id);
-            MDC.put(RequestIds.KEY, id);
-            ctx.response().headers().set(RequestIds.HEADER, id);
-            ctx.addHeadersEndHandler(v -> ctx.response().headers().set(RequestIds.HEADER, id));
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && tooLarge(length)) {
-                write(ctx, 413, ErrorEnvelope.of(ErrorCode.INVALID_REQUEST, 413,
-                        "Request body is larger than 1 MiB.", Map.of()));
-                return;
-            }
-            ctx.next();
-        }, 10_000);
+        filters.register(
+                ctx -> {
+                    String id = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
+                    ctx.put(RequestIds.KEY, id);
+                    MDC.put(RequestIds.KEY, id);
+                    ctx.response().headers().set(RequestIds.HEADER, id);
+                    ctx.addHeadersEndHandler(v -> ctx.response().headers().set(RequestIds.HEADER, id));
+                    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+                    if (length != null && tooLarge(length)) {
+                        write(
+                                ctx,
+                                413,
+                                ErrorEnvelope.of(
+                                        ErrorCode.INVALID_REQUEST,
+                                        413,
+                                        "Request body is larger than 1 MiB.",
+                                        Map.of()));
+                        return;
+                    }
+                    ctx.next();
+                },
+                10_000);
     }
 
     void unknownRoutes(@Observes Router router) {
-        router.route().last().handler(ctx -> write(ctx, 404,
-                ErrorEnvelope.of(ErrorCode.NOT_FOUND, 404, "Resource not found.", Map.of())));
+        router.route()
+                .last()
+                .handler(ctx ->
+                        write(ctx, 404, ErrorEnvelope.of(ErrorCode.NOT_FOUND, 404, "Resource not found.", Map.of())));
     }
 
     private static boolean tooLarge(String length) {
@@ -60,7 +70,8 @@ public class HttpEdge {
 
     private void write(io.vertx.ext.web.RoutingContext ctx, int status, ErrorEnvelope envelope) {
         try {
-            ctx.response().setStatusCode(status)
+            ctx.response()
+                    .setStatusCode(status)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .putHeader(HttpHeaders.CONNECTION, status == 413 ? "close" : "keep-alive")
                     .end(mapper.writeValueAsString(envelope));

@@ -42,9 +42,12 @@ public final class IfMatch {
     /** 412 when the expected version is not the current one; nothing when none was expected. */
     public static void check(Long expected, long current) {
         if (expected != null && expected != current) {
-            throw new ApiException(ErrorCode.PRECONDITION_FAILED, 412,
+            throw new ApiException(
+                    ErrorCode.PRECONDITION_FAILED,
+                    412,
                     "Resource version mismatch. Expected " + expected + ", current is " + current + ".",
-                    Map.of("expected_resource_version", expected, "current_resource_version", current), Map.of());
+                    Map.of("expected_resource_version", expected, "current_resource_version", current),
+                    Map.of());
         }
     }
 }

@@ -21,7 +21,9 @@ public class JsonBodyFilter {
             return null;
         }
         MediaType type = request.getMediaType();
-        if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.isWildcardType()
+        if (type == null
+                || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+                || type.isWildcardType()
                 || type.isWildcardSubtype()) {
             return ErrorResponses.of(ApiException.invalid("Content-Type", "Content-Type must be application/json."));
         }

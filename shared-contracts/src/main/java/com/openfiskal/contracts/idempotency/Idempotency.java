@@ -56,8 +56,8 @@ public class Idempotency {
 
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7E]{1,255}$");
     private static final Set<String> KEPT_HEADERS = Set.of("ETag", "Location", "Content-Type", "Retry-After");
-    private static final Set<String> UNSTORED_422 = Set.of(ErrorCode.EXPORT_DSFINVK_BUILD_PENDING.code(),
-            ErrorCode.EXPORT_DSFINVK_NO_CLOSED_SESSIONS.code());
+    private static final Set<String> UNSTORED_422 =
+            Set.of(ErrorCode.EXPORT_DSFINVK_BUILD_PENDING.code(), ErrorCode.EXPORT_DSFINVK_NO_CLOSED_SESSIONS.code());
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
@@ -78,58 +78,85 @@ public class Idempotency {
             return action.get();
         }
         if (!KEY.matcher(call.key()).matches()) {
-            return Uni.createFrom().failure(ApiException.invalid("Idempotency-Key",
-                    "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."));
+            return Uni.createFrom()
+                    .failure(ApiException.invalid(
+                            "Idempotency-Key",
+                            "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."));
         }
         String scope = caller.tenantId() + "|" + merchantOrEmpty() + "|" + call.route();
         String fingerprint = fingerprint(call);
         String requestId = currentRequestId();
-        return Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId).flatMap(claimed -> {
-            if (!claimed) {
-                return replayOrConflict(scope, call.key(), fingerprint);
-            }
-            return action.get().call(response -> storable(response)
-                    ? store(scope, call.key(), response)
-                    : release(scope, call.key()));
-        })).onFailure(ApiException.class).call(e -> storable422((ApiException) e)
-                ? Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId)
-                        .flatMap(claimed -> claimed ? store(scope, call.key(), ErrorResponses.of((ApiException) e))
-                                : Uni.createFrom().voidItem()))
-                : Uni.createFrom().voidItem())
-                .onFailure(Idempotency::isLockTimeout).transform(e -> new ApiException(ErrorCode.INTERNAL_ERROR, 503,
-                        "A request with this Idempotency-Key is still running. Retry shortly.", Map.of(),
+        return Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId)
+                        .flatMap(claimed -> {
+                            if (!claimed) {
+                                return replayOrConflict(scope, call.key(), fingerprint);
+                            }
+                            return action.get()
+                                    .call(response -> storable(response)
+                                            ? store(scope, call.key(), response)
+                                            : release(scope, call.key()));
+                        }))
+                .onFailure(ApiException.class)
+                .call(e -> storable422((ApiException) e)
+                        ? Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId)
+                                .flatMap(claimed -> claimed
+                                        ? store(scope, call.key(), ErrorResponses.of((ApiException) e))
+                                        : Uni.createFrom().voidItem()))
+                        : Uni.createFrom().voidItem())
+                .onFailure(Idempotency::isLockTimeout)
+                .transform(e -> new ApiException(
+                        ErrorCode.INTERNAL_ERROR,
+                        503,
+                        "A request with this Idempotency-Key is still running. Retry shortly.",
+                        Map.of(),
                         Map.of("Retry-After", "1")));
     }
 
     private Uni<Boolean> claim(String scope, String key, String fingerprint, String requestId) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("SET LOCAL lock_timeout = '30s'").executeUpdate()
-                .flatMap(x -> s.createNativeQuery(
-                        "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2 AND expires_at < ?3")
-                        .setParameter(1, scope).setParameter(2, key).setParameter(3, now).executeUpdate())
-                .flatMap(x -> s.createNativeQuery("""
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("SET LOCAL lock_timeout = '30s'")
+                        .executeUpdate()
+                        .flatMap(x -> s.createNativeQuery(
+                                        "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2 AND expires_at < ?3")
+                                .setParameter(1, scope)
+                                .setParameter(2, key)
+                                .setParameter(3, now)
+                                .executeUpdate())
+                        .flatMap(x -> s.createNativeQuery("""
                         INSERT INTO idempotency_records (scope, idempotency_key, fingerprint, request_id, created_at, expires_at)
                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (scope, idempotency_key) DO NOTHING""")
-                        .setParameter(1, scope).setParameter(2, key).setParameter(3, fingerprint)
-                        .setParameter(4, requestId).setParameter(5, now).setParameter(6, now.plus(config.retention()))
-                        .executeUpdate())
-                .map(n -> n == 1));
+                                .setParameter(1, scope)
+                                .setParameter(2, key)
+                                .setParameter(3, fingerprint)
+                                .setParameter(4, requestId)
+                                .setParameter(5, now)
+                                .setParameter(6, now.plus(config.retention()))
+                                .executeUpdate())
+                        .map(n -> n == 1));
     }
 
     private Uni<Response> replayOrConflict(String scope, String key, String fingerprint) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("""
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("""
                 SELECT fingerprint, response_status, response_headers, response_body, request_id
                   FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2""", Object[].class)
-                .setParameter(1, scope).setParameter(2, key).getSingleResultOrNull())
+                        .setParameter(1, scope)
+                        .setParameter(2, key)
+                        .getSingleResultOrNull())
                 .map(row -> {
                     if (row == null || row[1] == null) {
                         // the first request ended without a storable outcome between our insert and this read
-                        throw new ApiException(ErrorCode.INTERNAL_ERROR, 503,
-                                "A request with this Idempotency-Key is still running. Retry shortly.", Map.of(),
+                        throw new ApiException(
+                                ErrorCode.INTERNAL_ERROR,
+                                503,
+                                "A request with this Idempotency-Key is still running. Retry shortly.",
+                                Map.of(),
                                 Map.of("Retry-After", "1"));
                     }
                     if (!fingerprint.equals(row[0])) {
-                        throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_CONFLICT,
+                        throw new ApiException(
+                                ErrorCode.IDEMPOTENCY_KEY_CONFLICT,
                                 "This Idempotency-Key was used with a different request.");
                     }
                     return replay(((Number) row[1]).intValue(), (String) row[2], (String) row[3], (String) row[4]);
@@ -170,18 +197,28 @@ public class Idempotency {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return Panache.getSession().flatMap(s -> s.createNativeQuery("""
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("""
                 UPDATE idempotency_records SET response_status = ?3, response_headers = ?4, response_body = ?5
                  WHERE scope = ?1 AND idempotency_key = ?2""")
-                .setParameter(1, scope).setParameter(2, key).setParameter(3, response.getStatus())
-                .setParameter(4, headersJson).setParameter(5, body).executeUpdate()).replaceWithVoid();
+                        .setParameter(1, scope)
+                        .setParameter(2, key)
+                        .setParameter(3, response.getStatus())
+                        .setParameter(4, headersJson)
+                        .setParameter(5, body)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     /** An outcome that is not stored leaves the key free (API.md §2.9). */
     private Uni<Void> release(String scope, String key) {
-        return Panache.getSession().flatMap(s -> s.createNativeQuery(
-                "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2")
-                .setParameter(1, scope).setParameter(2, key).executeUpdate()).replaceWithVoid();
+        return Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(
+                                "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2")
+                        .setParameter(1, scope)
+                        .setParameter(2, key)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     private static boolean storable(Response r) {
@@ -200,8 +237,8 @@ public class Idempotency {
 
     private static boolean isLockTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("55P03") || String.valueOf(t.getMessage())
-                    .contains("lock timeout")) {
+            if (String.valueOf(t.getMessage()).contains("55P03")
+                    || String.valueOf(t.getMessage()).contains("lock timeout")) {
                 return true;
             }
         }

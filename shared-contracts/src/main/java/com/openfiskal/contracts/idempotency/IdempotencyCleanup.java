@@ -18,17 +18,22 @@ public class IdempotencyCleanup {
         this.pool = pool;
     }
 
-    @Scheduled(every = "${openfiskal.idempotency.cleanup-interval:1h}", delayed = "1m",
+    @Scheduled(
+            every = "${openfiskal.idempotency.cleanup-interval:1h}",
+            delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> cleanup() {
-        return pool.query("DELETE FROM idempotency_records WHERE expires_at < now()").execute()
+        return pool.query("DELETE FROM idempotency_records WHERE expires_at < now()")
+                .execute()
                 .invoke(rs -> {
                     if (rs.rowCount() > 0) {
                         LOG.infof("Deleted %d expired idempotency records", rs.rowCount());
                     }
                 })
-                .onFailure().invoke(e -> LOG.warnf("Idempotency cleanup failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf("Idempotency cleanup failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

@@ -36,7 +36,8 @@ public class IdentityCatchUp implements HealthCheck {
     private volatile Map<TopicPartition, Long> target;
     private volatile boolean caughtUp;
 
-    public IdentityCatchUp(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public IdentityCatchUp(
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             @ConfigProperty(name = "mp.messaging.incoming.identity.group.id") String groupId) {
         this.bootstrapServers = bootstrapServers;
         this.groupId = groupId;
@@ -54,20 +55,28 @@ public class IdentityCatchUp implements HealthCheck {
         }
         try (Admin admin = Admin.create(adminConfig())) {
             if (target == null) {
-                var partitions = admin.describeTopics(java.util.List.of(TOPIC)).allTopicNames().get(5, TimeUnit.SECONDS)
-                        .get(TOPIC).partitions();
+                var partitions = admin.describeTopics(java.util.List.of(TOPIC))
+                        .allTopicNames()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(TOPIC)
+                        .partitions();
                 Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
                 partitions.forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
                 Map<TopicPartition, Long> ends = new java.util.HashMap<>();
-                admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+                admin.listOffsets(latest)
+                        .all()
+                        .get(5, TimeUnit.SECONDS)
+                        .forEach((tp, info) -> ends.put(tp, info.offset()));
                 target = ends;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
             long behind = 0;
             for (Map.Entry<TopicPartition, Long> t : target.entrySet()) {
                 OffsetAndMetadata c = committed.get(t.getKey());
-                long position = Math.max(c == null ? 0 : c.offset(),
+                long position = Math.max(
+                        c == null ? 0 : c.offset(),
                         processed.getOrDefault(t.getKey().partition(), -1L) + 1);
                 behind += Math.max(0, t.getValue() - position);
             }
@@ -75,9 +84,14 @@ public class IdentityCatchUp implements HealthCheck {
                 caughtUp = true;
                 return HealthCheckResponse.up("identity replica");
             }
-            return HealthCheckResponse.named("identity replica").down().withData("records_behind", behind).build();
+            return HealthCheckResponse.named("identity replica")
+                    .down()
+                    .withData("records_behind", behind)
+                    .build();
         } catch (Exception e) {
-            return HealthCheckResponse.named("identity replica").down().withData("error", String.valueOf(e.getMessage()))
+            return HealthCheckResponse.named("identity replica")
+                    .down()
+                    .withData("error", String.valueOf(e.getMessage()))
                     .build();
         }
     }
@@ -85,8 +99,10 @@ public class IdentityCatchUp implements HealthCheck {
     private Properties adminConfig() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(5).toMillis());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(5).toMillis());
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int)
+                Duration.ofSeconds(5).toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int)
+                Duration.ofSeconds(5).toMillis());
         return p;
     }
 }

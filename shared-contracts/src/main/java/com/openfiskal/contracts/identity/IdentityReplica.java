@@ -57,35 +57,53 @@ public class IdentityReplica {
         String type = event.path("type").asText();
         JsonNode d = event.path("data");
         OffsetDateTime at = Timestamps.parse(event.path("occurred_at").asText(null))
-                .orElse(Instant.EPOCH).atOffset(ZoneOffset.UTC);
+                .orElse(Instant.EPOCH)
+                .atOffset(ZoneOffset.UTC);
         return switch (type) {
-            case Topics.API_KEY_UPSERTED -> pool.preparedQuery("""
+            case Topics.API_KEY_UPSERTED ->
+                pool.preparedQuery("""
                     INSERT INTO identity_api_keys (key_id, key_hash, tenant_id, environment, country, status, updated_at)
                     VALUES ($1, $2, $3, $4, $5, $6, $7)
                     ON CONFLICT (key_id) DO UPDATE SET key_hash = EXCLUDED.key_hash, tenant_id = EXCLUDED.tenant_id,
                         environment = EXCLUDED.environment, country = EXCLUDED.country, status = EXCLUDED.status,
                         updated_at = EXCLUDED.updated_at
                     WHERE identity_api_keys.updated_at <= EXCLUDED.updated_at""")
-                    .execute(Tuple.from(new Object[] {text(d, "key_id"), text(d, "key_hash"), text(d, "tenant_id"),
-                            text(d, "environment"), text(d, "country"), text(d, "status"), at}))
-                    .replaceWithVoid();
-            case Topics.TENANT_UPSERTED -> pool.preparedQuery("""
+                        .execute(Tuple.from(new Object[] {
+                            text(d, "key_id"),
+                            text(d, "key_hash"),
+                            text(d, "tenant_id"),
+                            text(d, "environment"),
+                            text(d, "country"),
+                            text(d, "status"),
+                            at
+                        }))
+                        .replaceWithVoid();
+            case Topics.TENANT_UPSERTED ->
+                pool.preparedQuery("""
                     INSERT INTO identity_tenants (tenant_id, status, updated_at) VALUES ($1, $2, $3)
                     ON CONFLICT (tenant_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
                     WHERE identity_tenants.updated_at <= EXCLUDED.updated_at""")
-                    .execute(Tuple.of(text(d, "tenant_id"), text(d, "status"), at))
-                    .replaceWithVoid();
-            case Topics.MERCHANT_UPSERTED -> pool.preparedQuery("""
+                        .execute(Tuple.of(text(d, "tenant_id"), text(d, "status"), at))
+                        .replaceWithVoid();
+            case Topics.MERCHANT_UPSERTED ->
+                pool.preparedQuery("""
                     INSERT INTO identity_merchants (merchant_id, tenant_id, country_code, status, deleted, updated_at)
                     VALUES ($1, $2, $3, $4, $5, $6)
                     ON CONFLICT (merchant_id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id,
                         country_code = EXCLUDED.country_code, status = EXCLUDED.status, deleted = EXCLUDED.deleted,
                         updated_at = EXCLUDED.updated_at
                     WHERE identity_merchants.updated_at <= EXCLUDED.updated_at""")
-                    .execute(Tuple.from(new Object[] {text(d, "merchant_id"), text(d, "tenant_id"),
-                            text(d, "country_code"), text(d, "status"), d.path("deleted").asBoolean(), at}))
-                    .replaceWithVoid();
-            case Topics.REGISTER_UPSERTED -> pool.preparedQuery("""
+                        .execute(Tuple.from(new Object[] {
+                            text(d, "merchant_id"),
+                            text(d, "tenant_id"),
+                            text(d, "country_code"),
+                            text(d, "status"),
+                            d.path("deleted").asBoolean(),
+                            at
+                        }))
+                        .replaceWithVoid();
+            case Topics.REGISTER_UPSERTED ->
+                pool.preparedQuery("""
                     INSERT INTO identity_registers (register_id, merchant_id, location_id, status, fiscalization_status,
                         regime, fiscalized_at, decommissioned_at, deleted, updated_at)
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -95,11 +113,19 @@ public class IdentityReplica {
                         fiscalized_at = EXCLUDED.fiscalized_at, decommissioned_at = EXCLUDED.decommissioned_at,
                         deleted = EXCLUDED.deleted, updated_at = EXCLUDED.updated_at
                     WHERE identity_registers.updated_at <= EXCLUDED.updated_at""")
-                    .execute(Tuple.from(new Object[] {text(d, "register_id"), text(d, "merchant_id"),
-                            text(d, "location_id"), text(d, "status"), text(d, "fiscalization_status"),
-                            text(d, "regime"), time(d, "fiscalized_at"), time(d, "decommissioned_at"),
-                            d.path("deleted").asBoolean(), at}))
-                    .replaceWithVoid();
+                        .execute(Tuple.from(new Object[] {
+                            text(d, "register_id"),
+                            text(d, "merchant_id"),
+                            text(d, "location_id"),
+                            text(d, "status"),
+                            text(d, "fiscalization_status"),
+                            text(d, "regime"),
+                            time(d, "fiscalized_at"),
+                            time(d, "decommissioned_at"),
+                            d.path("deleted").asBoolean(),
+                            at
+                        }))
+                        .replaceWithVoid();
             default -> {
                 LOG.debugf("Ignoring identity event of type %s", type);
                 yield Uni.createFrom().voidItem();
@@ -113,6 +139,8 @@ public class IdentityReplica {
     }
 
     private static OffsetDateTime time(JsonNode d, String field) {
-        return Timestamps.parse(text(d, field)).map(i -> i.atOffset(ZoneOffset.UTC)).orElse(null);
+        return Timestamps.parse(text(d, field))
+                .map(i -> i.atOffset(ZoneOffset.UTC))
+                .orElse(null);
     }
 }

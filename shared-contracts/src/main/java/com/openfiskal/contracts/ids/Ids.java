@@ -27,6 +27,8 @@ public final class Ids {
     }
 
     public static boolean isValid(String prefix, String id) {
-        return id != null && id.startsWith(prefix) && ULID.matcher(id.substring(prefix.length())).matches();
+        return id != null
+                && id.startsWith(prefix)
+                && ULID.matcher(id.substring(prefix.length())).matches();
     }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
 /** Timestamps of the contract (API.md §2.6): output RFC 3339 UTC with exactly three fraction digits. */
 public final class Timestamps {
 
-    private static final DateTimeFormatter OUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter OUT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private Timestamps() {}
 
@@ -32,7 +32,8 @@ public final class Timestamps {
         }
         try {
             return Optional.of(OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                    .toInstant().truncatedTo(ChronoUnit.MILLIS));
+                    .toInstant()
+                    .truncatedTo(ChronoUnit.MILLIS));
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }

@@ -32,7 +32,8 @@ public final class Cursor {
     }
 
     public static String encode(String lastId, String filters) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((lastId + "|" + filters).getBytes(StandardCharsets.UTF_8));
     }
 

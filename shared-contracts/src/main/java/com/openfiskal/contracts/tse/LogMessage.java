@@ -18,7 +18,11 @@ import java.util.Map;
  */
 public final class LogMessage {
 
-    public enum Kind { TRANSACTION, SYSTEM, AUDIT }
+    public enum Kind {
+        TRANSACTION,
+        SYSTEM,
+        AUDIT
+    }
 
     private final byte[] raw;
     private final Kind kind;
@@ -33,9 +37,19 @@ public final class LogMessage {
     private final int dtbsStart;
     private final int dtbsEnd;
 
-    private LogMessage(byte[] raw, Kind kind, Map<Integer, byte[]> certifiedData, byte[] serialNumber,
-            String algorithmOid, byte[] seAuditData, long signatureCounter, Instant logTime, String timeFormat,
-            byte[] signatureValue, int dtbsStart, int dtbsEnd) {
+    private LogMessage(
+            byte[] raw,
+            Kind kind,
+            Map<Integer, byte[]> certifiedData,
+            byte[] serialNumber,
+            String algorithmOid,
+            byte[] seAuditData,
+            long signatureCounter,
+            Instant logTime,
+            String timeFormat,
+            byte[] signatureValue,
+            int dtbsStart,
+            int dtbsEnd) {
         this.raw = raw;
         this.kind = kind;
         this.certifiedData = certifiedData;
@@ -94,10 +108,19 @@ public final class LogMessage {
         if (signature.end() != limit) {
             throw new TseFormatException("data after signatureValue");
         }
-        return new LogMessage(raw, kind, data, Der.octets(raw, serial),
-                TseAlgorithms.oid(Arrays.copyOfRange(raw, algorithmId.valueStart(), algorithmId.valueEnd())), audit,
-                Der.integerValue(raw, counter), logTime(raw, time), timeFormat(raw, time), Der.octets(raw, signature),
-                outer.valueStart(), signature.start());
+        return new LogMessage(
+                raw,
+                kind,
+                data,
+                Der.octets(raw, serial),
+                TseAlgorithms.oid(Arrays.copyOfRange(raw, algorithmId.valueStart(), algorithmId.valueEnd())),
+                audit,
+                Der.integerValue(raw, counter),
+                logTime(raw, time),
+                timeFormat(raw, time),
+                Der.octets(raw, signature),
+                outer.valueStart(),
+                signature.start());
     }
 
     private static Der.Tlv expect(byte[] raw, int pos, int limit, int tag, String what) {
@@ -113,12 +136,17 @@ public final class LogMessage {
         String text = new String(raw, t.valueStart(), t.valueEnd() - t.valueStart(), StandardCharsets.US_ASCII);
         return switch (t.tag()) {
             case 0x02 -> Instant.ofEpochSecond(Der.integerValue(raw, t));
-            case 0x17 -> LocalDateTime.parse("20" + text.replace("Z", ""),
-                    DateTimeFormatter.ofPattern(text.length() == 13 ? "yyyyMMddHHmmss" : "yyyyMMddHHmm"))
-                    .toInstant(ZoneOffset.UTC);
-            case 0x18 -> LocalDateTime.parse(text.replace("Z", ""),
-                    DateTimeFormatter.ofPattern(text.contains(".") ? "yyyyMMddHHmmss.SSS" : "yyyyMMddHHmmss"))
-                    .toInstant(ZoneOffset.UTC);
+            case 0x17 ->
+                LocalDateTime.parse(
+                                "20" + text.replace("Z", ""),
+                                DateTimeFormatter.ofPattern(text.length() == 13 ? "yyyyMMddHHmmss" : "yyyyMMddHHmm"))
+                        .toInstant(ZoneOffset.UTC);
+            case 0x18 ->
+                LocalDateTime.parse(
+                                text.replace("Z", ""),
+                                DateTimeFormatter.ofPattern(
+                                        text.contains(".") ? "yyyyMMddHHmmss.SSS" : "yyyyMMddHHmmss"))
+                        .toInstant(ZoneOffset.UTC);
             default -> throw new TseFormatException("logTime has tag " + Integer.toHexString(t.tag()));
         };
     }

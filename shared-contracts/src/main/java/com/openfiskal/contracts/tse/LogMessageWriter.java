@@ -29,8 +29,14 @@ public final class LogMessageWriter {
     }
 
     /** A transaction log: [0] operation, [1] clientId, [2] processData, [3] processType, [5] transaction number. */
-    public byte[] transactionLog(String operationType, String clientId, byte[] processData, String processType,
-            long transactionNumber, long signatureCounter, Instant logTime) {
+    public byte[] transactionLog(
+            String operationType,
+            String clientId,
+            byte[] processData,
+            String processType,
+            long transactionNumber,
+            long signatureCounter,
+            Instant logTime) {
         byte[] certified = Der.concat(
                 Der.printable(0x80, operationType),
                 Der.printable(0x81, clientId),

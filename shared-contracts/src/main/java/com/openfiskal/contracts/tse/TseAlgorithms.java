@@ -17,14 +17,14 @@ public final class TseAlgorithms {
     public record Algorithm(String oid, String name, String jdkSignature, int signatureLength) {}
 
     private static final Map<String, Algorithm> BY_OID = Map.of(
-            "0.4.0.127.0.7.1.1.4.1.2", new Algorithm("0.4.0.127.0.7.1.1.4.1.2", "ecdsa-plain-SHA224",
-                    "SHA224withECDSAinP1363Format", 0),
-            ECDSA_PLAIN_SHA256, new Algorithm(ECDSA_PLAIN_SHA256, "ecdsa-plain-SHA256",
-                    "SHA256withECDSAinP1363Format", 64),
-            ECDSA_PLAIN_SHA384, new Algorithm(ECDSA_PLAIN_SHA384, "ecdsa-plain-SHA384",
-                    "SHA384withECDSAinP1363Format", 96),
-            "0.4.0.127.0.7.1.1.4.1.5", new Algorithm("0.4.0.127.0.7.1.1.4.1.5", "ecdsa-plain-SHA512",
-                    "SHA512withECDSAinP1363Format", 0));
+            "0.4.0.127.0.7.1.1.4.1.2",
+            new Algorithm("0.4.0.127.0.7.1.1.4.1.2", "ecdsa-plain-SHA224", "SHA224withECDSAinP1363Format", 0),
+            ECDSA_PLAIN_SHA256,
+            new Algorithm(ECDSA_PLAIN_SHA256, "ecdsa-plain-SHA256", "SHA256withECDSAinP1363Format", 64),
+            ECDSA_PLAIN_SHA384,
+            new Algorithm(ECDSA_PLAIN_SHA384, "ecdsa-plain-SHA384", "SHA384withECDSAinP1363Format", 96),
+            "0.4.0.127.0.7.1.1.4.1.5",
+            new Algorithm("0.4.0.127.0.7.1.1.4.1.5", "ecdsa-plain-SHA512", "SHA512withECDSAinP1363Format", 0));
 
     private TseAlgorithms() {}
 

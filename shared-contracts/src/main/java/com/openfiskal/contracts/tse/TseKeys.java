@@ -41,7 +41,8 @@ public final class TseKeys {
         if (point[0] != 0x04 || point.length != 1 + 2 * size) {
             throw new IllegalArgumentException("not an uncompressed point");
         }
-        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(point, 1, 1 + size)),
+        ECPoint w = new ECPoint(
+                new BigInteger(1, Arrays.copyOfRange(point, 1, 1 + size)),
                 new BigInteger(1, Arrays.copyOfRange(point, 1 + size, point.length)));
         try {
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, params));

@@ -32,16 +32,20 @@ class LogMessageFixturesTest {
     @Test
     void shouldParseAndVerifyAll253LogMessagesOfTheRealExports() throws Exception {
         int verified = 0;
-        for (String archive : List.of("4b5ba740-06fe-4506-9afc-e9f1eabadaa4.tar", "54312d72-d3ed-413c-9d32-7f457576e4c8.tar",
+        for (String archive : List.of(
+                "4b5ba740-06fe-4506-9afc-e9f1eabadaa4.tar",
+                "54312d72-d3ed-413c-9d32-7f457576e4c8.tar",
                 "TSE_Export_12f97c6a-2c23-4dfe-a04d-2d94342789d2_202109171415.tar",
-                "TSSProtokoll_WB_2021-09-27_16_38_27.tar", "a9f366c7-b735-43b7-8d99-cbb595050a91.tar",
+                "TSSProtokoll_WB_2021-09-27_16_38_27.tar",
+                "a9f366c7-b735-43b7-8d99-cbb595050a91.tar",
                 "negative-signature-counter-gaps.tar")) {
             Map<String, byte[]> files = read(FIXTURES.resolve(archive));
             Map<String, ECPublicKey> keysBySerial = new HashMap<>();
             CertificateFactory cf = CertificateFactory.getInstance("X.509");
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 if (f.getKey().contains("_X509.")) {
-                    X509Certificate cert = (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(f.getValue()));
+                    X509Certificate cert =
+                            (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(f.getValue()));
                     if (cert.getPublicKey() instanceof ECPublicKey ec) {
                         keysBySerial.put(HexFormat.of().formatHex(TseKeys.serialNumber(ec)), ec);
                     }
@@ -70,14 +74,18 @@ class LogMessageFixturesTest {
     @Test
     void shouldReadTheAnnotatedFinishLogFieldByField() throws Exception {
         Map<String, byte[]> files = read(FIXTURES.resolve("TSSProtokoll_WB_2021-09-27_16_38_27.tar"));
-        byte[] raw = files.entrySet().stream().filter(e -> e.getKey().startsWith("Unixt_1632729297_Sig-33_"))
-                .findFirst().orElseThrow().getValue();
+        byte[] raw = files.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("Unixt_1632729297_Sig-33_"))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
         LogMessage log = LogMessage.parse(raw);
         assertEquals(274, raw.length);
         assertEquals(LogMessage.Kind.TRANSACTION, log.kind());
         assertEquals("FinishTransaction", log.operationType());
         assertEquals("db7b4694-4be9-471e-9373-de4ce44f43e7", log.clientId());
-        assertEquals("Beleg^0.00_0.00_0.00_0.00_240.00^40.00:Bar_200.00:Unbar",
+        assertEquals(
+                "Beleg^0.00_0.00_0.00_0.00_240.00^40.00:Bar_200.00:Unbar",
                 new String(log.processData(), StandardCharsets.UTF_8));
         assertEquals("Kassenbeleg-V1", log.processType());
         assertEquals(4L, log.transactionNumber());
@@ -107,7 +115,8 @@ class LogMessageFixturesTest {
 
     static Map<String, byte[]> read(Path tar) throws IOException {
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(tar); TarArchiveInputStream t = new TarArchiveInputStream(in)) {
+        try (InputStream in = Files.newInputStream(tar);
+                TarArchiveInputStream t = new TarArchiveInputStream(in)) {
             TarArchiveEntry e;
             while ((e = t.getNextEntry()) != null) {
                 if (e.isFile()) {

@@ -20,8 +20,8 @@ class LogMessageWriterTest {
 
     @ParameterizedTest
     @CsvSource({"secp256r1, 0.4.0.127.0.7.1.1.4.1.3, 64, 65", "secp384r1, 0.4.0.127.0.7.1.1.4.1.4, 96, 97"})
-    void shouldWriteASignedTransactionLogThatParsesBackAndVerifies(String curve, String algorithm, int sigLength,
-            int pointLength) throws Exception {
+    void shouldWriteASignedTransactionLogThatParsesBackAndVerifies(
+            String curve, String algorithm, int sigLength, int pointLength) throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec(curve));
         KeyPair pair = g.generateKeyPair();
@@ -30,8 +30,14 @@ class LogMessageWriterTest {
         LogMessageWriter writer = new LogMessageWriter(serial, algorithm, pair.getPrivate());
         byte[] data = "Beleg^11.90_2.14_0.00_0.00_0.96^5.00:Bar_10.00:Unbar".getBytes(StandardCharsets.UTF_8);
 
-        byte[] raw = writer.transactionLog("FinishTransaction", "reg_01KJPW8P00S2NPZ59C22QQK9F9", data,
-                "Kassenbeleg-V1", 1287, 2574, Instant.ofEpochSecond(1773483303));
+        byte[] raw = writer.transactionLog(
+                "FinishTransaction",
+                "reg_01KJPW8P00S2NPZ59C22QQK9F9",
+                data,
+                "Kassenbeleg-V1",
+                1287,
+                2574,
+                Instant.ofEpochSecond(1773483303));
 
         LogMessage log = LogMessage.parse(raw);
         // version 2, then the transaction-log OID, exactly as in the real exports
@@ -62,10 +68,15 @@ class LogMessageWriterTest {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair pair = g.generateKeyPair();
-        LogMessageWriter writer = new LogMessageWriter(TseKeys.serialNumber((ECPublicKey) pair.getPublic()),
-                TseAlgorithms.ECDSA_PLAIN_SHA256, pair.getPrivate());
-        LogMessage log = LogMessage.parse(writer.systemLog(operation,
-                LogMessageWriter.systemParameters("reg_01KJPW8P00S2NPZ59C22QQK9F9"), 7, Instant.ofEpochSecond(1)));
+        LogMessageWriter writer = new LogMessageWriter(
+                TseKeys.serialNumber((ECPublicKey) pair.getPublic()),
+                TseAlgorithms.ECDSA_PLAIN_SHA256,
+                pair.getPrivate());
+        LogMessage log = LogMessage.parse(writer.systemLog(
+                operation,
+                LogMessageWriter.systemParameters("reg_01KJPW8P00S2NPZ59C22QQK9F9"),
+                7,
+                Instant.ofEpochSecond(1)));
         assertEquals(LogMessage.Kind.SYSTEM, log.kind());
         assertEquals(operation, log.operationType());
         assertEquals(7, log.signatureCounter());

@@ -25,10 +25,13 @@ public final class ContractCheck {
      * @param contract the source document, e.g. {@code ../shared-contracts/src/main/openapi/reporting.yaml}
      * @return a description of the first difference, or null when the served document is the contract
      */
-    public static String drift(String baseUrl, String servedPath, Path contract) throws IOException, InterruptedException {
+    public static String drift(String baseUrl, String servedPath, Path contract)
+            throws IOException, InterruptedException {
         JsonNode source = new YAMLMapper().readTree(Files.readString(contract));
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl + servedPath)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + servedPath)).build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             return "GET " + servedPath + " answered " + r.statusCode();
         }

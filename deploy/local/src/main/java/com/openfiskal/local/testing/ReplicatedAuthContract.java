@@ -42,15 +42,20 @@ public abstract class ReplicatedAuthContract {
     void shouldAuthenticateFromTheReplicatedKeysAndStopWithinFiveSecondsOfARevocation() {
         IdentityFixtures f = fixtures();
         var id = f.tenant("DEU");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> call(id, id.merchantId()).statusCode() == authorisedStatus());
         f.revoke(id);
         long start = System.nanoTime();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> call(id, id.merchantId()).statusCode() == 401);
-        call(id, id.merchantId()).then().statusCode(401)
+        call(id, id.merchantId())
+                .then()
+                .statusCode(401)
                 .header("X-Request-Id", matchesPattern("^req_[0-9a-f]{20}$"))
-                .body("code", equalTo("unauthorized")).body("retryable", equalTo(false));
+                .body("code", equalTo("unauthorized"))
+                .body("retryable", equalTo(false));
         System.out.printf("revocation took effect after %d ms%n", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -60,24 +65,34 @@ public abstract class ReplicatedAuthContract {
         var id = f.tenant("DEU");
         var other = f.tenant("DEU");
         var austrianKey = f.key(id, "AUT");
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> call(austrianKey, id.merchantId()).statusCode() != 401
                         && call(other, other.merchantId()).statusCode() == authorisedStatus());
-        call(id, null).then().statusCode(400).body("code", equalTo("invalid_request"))
+        call(id, null)
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_request"))
                 .body("details.field", equalTo("X-OpenFiskal-Merchant"));
         call(id, "loc_01KJPW5YA6070DD3J99KBW8J6D").then().statusCode(400).body("code", equalTo("invalid_request"));
         call(id, other.merchantId()).then().statusCode(404).body("code", equalTo("not_found"));
         call(austrianKey, id.merchantId()).then().statusCode(403).body("code", equalTo("forbidden"));
         f.deleteMerchant(other);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> call(other, other.merchantId()).statusCode() == 404);
     }
 
     @Test
     void shouldRefuseMissingAndMalformedCredentials() {
-        given().get(merchantScopedPath()).then().statusCode(401).body("code", equalTo("unauthorized"))
+        given().get(merchantScopedPath())
+                .then()
+                .statusCode(401)
+                .body("code", equalTo("unauthorized"))
                 .header("X-Request-Id", matchesPattern("^req_[0-9a-f]{20}$"));
-        given().header("Authorization", "Bearer of_live_deu_" + "a".repeat(32)).get(merchantScopedPath()).then()
+        given().header("Authorization", "Bearer of_live_deu_" + "a".repeat(32))
+                .get(merchantScopedPath())
+                .then()
                 .statusCode(401);
     }
 }

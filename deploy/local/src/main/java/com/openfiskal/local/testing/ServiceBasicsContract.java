@@ -23,15 +23,18 @@ public abstract class ServiceBasicsContract {
     @Test
     void shouldServeTheSharedContract() throws Exception {
         String base = RestAssured.baseURI + ":" + RestAssured.port;
-        assertNull(ContractCheck.drift(base, "/q/openapi?format=json",
-                Path.of("../shared-contracts/src/main/openapi/" + contractFile())));
+        assertNull(ContractCheck.drift(
+                base, "/q/openapi?format=json", Path.of("../shared-contracts/src/main/openapi/" + contractFile())));
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
     @Test
     void shouldBeReadyWithItsDatabaseAndKafkaAndExposeMetrics() {
         given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body(containsString("Database connections health check"))
                 .body(containsString("SmallRye Reactive Messaging - readiness check"))
                 .body(containsString("identity replica"));
@@ -40,7 +43,10 @@ public abstract class ServiceBasicsContract {
 
     @Test
     void shouldAnswerUnknownRoutesWithTheEnvelope() {
-        given().get("/v1/nothing").then().statusCode(404).body("code", equalTo("not_found"))
+        given().get("/v1/nothing")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("not_found"))
                 .header("X-Request-Id", matchesPattern("^req_[0-9a-f]{20}$"));
     }
 }
