@@ -30,7 +30,7 @@ class FiscalizationFailureTest {
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
         t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
-        FiscalizationTest.awaitStatus(t, merchant, register, "failed")
+        Tenants.awaitFiscalizationStatus(t, merchant, register, "failed")
                 .then()
                 .header("ETag", "\"3\"")
                 .body("fiscalization.regime", equalTo("KassenSichV"))
@@ -44,7 +44,7 @@ class FiscalizationFailureTest {
                 .statusCode(202)
                 .body("fiscalization_status", equalTo("pending"))
                 .body("fiscalization.error", equalTo(null));
-        FiscalizationTest.awaitStatus(t, merchant, register, "failed");
+        Tenants.awaitFiscalizationStatus(t, merchant, register, "failed");
         t.as(merchant).delete("/v1/registers/" + register).then().statusCode(204);
         assertError(t.as(merchant).get("/v1/registers/" + register), 404, "not_found");
     }

@@ -1,7 +1,6 @@
 package com.openfiskal.fiscalization.register;
 
 import static com.openfiskal.fiscalization.support.Envelope.assertError;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -12,7 +11,6 @@ import com.openfiskal.fiscalization.support.Tenants.Tenant;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -39,7 +37,7 @@ class FiscalizationTest {
                 .body("fiscalization.regime", equalTo("KassenSichV"))
                 .body("fiscalization.tss_serial_number", nullValue());
 
-        Response done = awaitStatus(t, merchant, register, "fiscalized");
+        Response done = Tenants.awaitFiscalizationStatus(t, merchant, register, "fiscalized");
         done.then()
                 .header("ETag", "\"3\"")
                 .body("fiscalization.fiscalized_at", notNullValue())
@@ -151,13 +149,5 @@ class FiscalizationTest {
                 .then()
                 .statusCode(200);
         assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "conflict");
-    }
-
-    static Response awaitStatus(Tenant t, String merchant, String register, String status) {
-        await().atMost(Duration.ofSeconds(15))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> status.equals(
-                        t.as(merchant).get("/v1/registers/" + register).path("fiscalization_status")));
-        return t.as(merchant).get("/v1/registers/" + register);
     }
 }

@@ -95,6 +95,17 @@ public final class Tenants {
                 .path("id");
     }
 
+    /** Polls the register until the background fiscalization reaches {@code status}; its last representation. */
+    public static io.restassured.response.Response awaitFiscalizationStatus(
+            Tenant t, String merchant, String register, String status) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(15))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> status.equals(
+                        t.as(merchant).get("/v1/registers/" + register).path("fiscalization_status")));
+        return t.as(merchant).get("/v1/registers/" + register);
+    }
+
     public static String register(Tenant t, String merchantId, String locationId) {
         return t.as(merchantId)
                 .body(Map.of("location_id", locationId, "name", "Kasse 1", "external_id", "POS-001"))

@@ -1,0 +1,128 @@
+package com.openfiskal.fiscalization.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.openfiskal.contracts.events.EventSchemas;
+import com.openfiskal.contracts.events.Topics;
+import com.openfiskal.fiscalization.support.Tenants;
+import com.openfiskal.local.OpenFiskalStackResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The events are a published contract (shared-contracts asyncapi/events.yaml): every record on the topics
+ * (this test's flow, and whatever the tests before it produced in this JVM) must match the envelope schema,
+ * the schema of its type's data, and carry the documented record headers.
+ */
+@QuarkusTest
+class EventContractTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    @Test
+    void shouldPublishOnlyEventsThatMatchTheirSchemas() throws Exception {
+        var t = Tenants.create();
+        String merchant = Tenants.merchant(t);
+        String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
+        t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
+        Tenants.awaitFiscalizationStatus(t, merchant, register, "fiscalized");
+        t.as(merchant)
+                .post("/v1/registers/" + register + "/decommission")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", Tenants.ADMIN)
+                .delete("/admin/v1/tenants/" + t.id() + "/api-keys/" + t.keyId())
+                .then()
+                .statusCode(204);
+
+        Set<String> typesOfThisFlow = new HashSet<>();
+        Map<String, JsonSchema> cache = new HashMap<>();
+        // the schemas do reject what is not an event, so a pass below means something
+        assertTrue(schema(cache, EventSchemas.ENVELOPE)
+                        .validate(JSON.readTree("{\"type\": 1}"))
+                        .size()
+                > 0);
+        int validated = 0;
+        Properties p = new Properties();
+        p.put("bootstrap.servers", OpenFiskalStackResource.bootstrapServers());
+        p.put("group.id", "event-contract-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.IDENTITY, Topics.REGISTERS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && typesOfThisFlow.size() < 6) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
+                    JsonNode event = JSON.readTree(r.value());
+                    String type = event.path("type").asText();
+                    assertValid(cache, EventSchemas.ENVELOPE, event, r);
+                    String dataSchema = EventSchemas.dataSchema(type)
+                            .orElseThrow(() -> new AssertionError("no schema for event type " + type));
+                    assertValid(cache, dataSchema, event.path("data"), r);
+                    assertEquals("application/json", header(r, Topics.HEADER_CONTENT_TYPE));
+                    assertEquals(type, header(r, Topics.HEADER_EVENT_TYPE));
+                    String requestId = header(r, Topics.HEADER_REQUEST_ID);
+                    assertTrue(requestId == null || requestId.matches("^req_[0-9a-f]{20}$"), requestId);
+                    validated++;
+                    if (t.id().equals(event.path("tenant_id").asText())) {
+                        typesOfThisFlow.add(type);
+                    }
+                }
+            }
+        }
+        assertEquals(
+                Set.of(
+                        Topics.TENANT_UPSERTED,
+                        Topics.API_KEY_UPSERTED,
+                        Topics.MERCHANT_UPSERTED,
+                        Topics.REGISTER_UPSERTED,
+                        Topics.REGISTER_FISCALIZED,
+                        Topics.REGISTER_DECOMMISSIONED),
+                typesOfThisFlow);
+        assertTrue(validated >= 10, "only " + validated + " events validated");
+    }
+
+    private static void assertValid(
+            Map<String, JsonSchema> cache, String schema, JsonNode node, ConsumerRecord<String, String> r) {
+        JsonSchema s = cache.computeIfAbsent(
+                schema,
+                path -> SCHEMAS.getSchema(
+                        EventContractTest.class.getClassLoader().getResourceAsStream(path)));
+        Set<ValidationMessage> errors = s.validate(node);
+        assertTrue(
+                errors.isEmpty(),
+                r.topic() + " " + r.key() + " violates " + schema + ": " + errors + " in " + r.value());
+    }
+
+    private static JsonSchema schema(Map<String, JsonSchema> cache, String path) {
+        return cache.computeIfAbsent(
+                path,
+                p -> SCHEMAS.getSchema(EventContractTest.class.getClassLoader().getResourceAsStream(p)));
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
