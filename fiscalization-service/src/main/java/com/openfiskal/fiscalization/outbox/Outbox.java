@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.contracts.events.EventEnvelope;
 import com.openfiskal.contracts.http.RequestIds;
+import com.openfiskal.contracts.http.TraceContext;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
 import io.smallrye.mutiny.Uni;
@@ -39,6 +40,8 @@ public class Outbox {
         e.createdAt = now;
         Object requestId = MDC.get(RequestIds.KEY);
         e.requestId = requestId == null ? null : requestId.toString();
+        Object traceparent = MDC.get(TraceContext.KEY);
+        e.traceparent = traceparent == null ? null : traceparent.toString();
         EventEnvelope envelope = new EventEnvelope(
                 e.eventId,
                 type,

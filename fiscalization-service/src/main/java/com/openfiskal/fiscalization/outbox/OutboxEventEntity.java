@@ -36,6 +36,9 @@ public class OutboxEventEntity extends PanacheEntityBase {
     @Column(name = "request_id")
     public String requestId;
 
+    @Column(name = "traceparent")
+    public String traceparent;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

@@ -94,7 +94,7 @@ public class OutboxRelay {
 
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery("""
-                SELECT seq, topic, record_key, event_type, payload, request_id, event_id
+                SELECT seq, topic, record_key, event_type, payload, request_id, event_id, traceparent
                   FROM outbox ORDER BY seq LIMIT $1""").execute(Tuple.of(BATCH)).flatMap(rows -> {
             List<Row> list = new ArrayList<>();
             rows.forEach(list::add);
@@ -120,6 +120,9 @@ public class OutboxRelay {
         headers.add(Topics.HEADER_EVENT_TYPE, r.getString(3).getBytes(StandardCharsets.UTF_8));
         if (r.getString(5) != null) {
             headers.add(Topics.HEADER_REQUEST_ID, r.getString(5).getBytes(StandardCharsets.UTF_8));
+        }
+        if (r.getString(7) != null) {
+            headers.add(Topics.HEADER_TRACEPARENT, r.getString(7).getBytes(StandardCharsets.UTF_8));
         }
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(r.getString(1))

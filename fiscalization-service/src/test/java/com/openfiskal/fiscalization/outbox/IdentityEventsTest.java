@@ -76,6 +76,7 @@ class IdentityEventsTest {
             assertEquals("application/json", header(r, Topics.HEADER_CONTENT_TYPE));
             assertNotNull(header(r, Topics.HEADER_EVENT_TYPE));
             assertTrue(header(r, Topics.HEADER_REQUEST_ID).matches("^req_[0-9a-f]{20}$"));
+            assertTrue(header(r, Topics.HEADER_TRACEPARENT).matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"));
         }
     }
 

@@ -22,6 +22,8 @@ public final class Topics {
 
     public static final String HEADER_EVENT_TYPE = "event-type";
     public static final String HEADER_CONTENT_TYPE = "content-type";
+    /** W3C trace context of the causing request. */
+    public static final String HEADER_TRACEPARENT = "traceparent";
 
     private Topics() {}
 }

@@ -14,7 +14,7 @@ import org.jboss.logging.MDC;
 /**
  * The first and last thing every HTTP exchange of a service meets, below JAX-RS so that it covers
  * {@code /q/*}, unknown routes and errors raised before a resource is matched: assigns the request id,
- * echoes it on every response and puts it in the logging MDC, refuses bodies over 1 MiB with the
+ * echoes it on every response and puts it and the W3C trace context in the logging MDC, refuses bodies over 1 MiB with the
  * envelope, and answers every route nobody serves with a 404 envelope.
  */
 @ApplicationScoped
@@ -34,6 +34,7 @@ public class HttpEdge {
                     String id = RequestIds.accept(ctx.request().getHeader(RequestIds.HEADER));
                     ctx.put(RequestIds.KEY, id);
                     MDC.put(RequestIds.KEY, id);
+                    MDC.put(TraceContext.KEY, TraceContext.accept(ctx.request().getHeader(TraceContext.HEADER)));
                     ctx.response().headers().set(RequestIds.HEADER, id);
                     ctx.addHeadersEndHandler(v -> ctx.response().headers().set(RequestIds.HEADER, id));
                     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
