@@ -13,20 +13,15 @@ import com.networknt.schema.ValidationMessage;
 import com.openfiskal.contracts.events.EventSchemas;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.fiscalization.support.Tenants;
-import com.openfiskal.local.OpenFiskalStackResource;
+import com.openfiskal.fiscalization.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,34 +58,31 @@ class EventContractTest {
                         .validate(JSON.readTree("{\"type\": 1}"))
                         .size()
                 > 0);
-        int validated = 0;
-        Properties p = new Properties();
-        p.put("bootstrap.servers", OpenFiskalStackResource.bootstrapServers());
-        p.put("group.id", "event-contract-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.IDENTITY, Topics.REGISTERS));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (System.currentTimeMillis() < deadline && typesOfThisFlow.size() < 6) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    JsonNode event = JSON.readTree(r.value());
-                    String type = event.path("type").asText();
-                    assertValid(cache, EventSchemas.ENVELOPE, event, r);
-                    String dataSchema = EventSchemas.dataSchema(type)
-                            .orElseThrow(() -> new AssertionError("no schema for event type " + type));
-                    assertValid(cache, dataSchema, event.path("data"), r);
-                    assertEquals("application/json", header(r, Topics.HEADER_CONTENT_TYPE));
-                    assertEquals(type, header(r, Topics.HEADER_EVENT_TYPE));
-                    String requestId = header(r, Topics.HEADER_REQUEST_ID);
-                    assertTrue(requestId == null || requestId.matches("^req_[0-9a-f]{20}$"), requestId);
-                    validated++;
-                    if (t.id().equals(event.path("tenant_id").asText())) {
-                        typesOfThisFlow.add(type);
-                    }
-                }
+        List<ConsumerRecord<String, String>> records = TopicReader.read(
+                List.of(Topics.IDENTITY, Topics.REGISTERS),
+                seen -> seen.stream()
+                                .filter(r -> r.value().contains(t.id()))
+                                .map(r -> type(r))
+                                .distinct()
+                                .count()
+                        >= 6,
+                Duration.ofSeconds(30));
+        for (ConsumerRecord<String, String> r : records) {
+            JsonNode event = JSON.readTree(r.value());
+            String type = event.path("type").asText();
+            assertValid(cache, EventSchemas.ENVELOPE, event, r);
+            String dataSchema = EventSchemas.dataSchema(type)
+                    .orElseThrow(() -> new AssertionError("no schema for event type " + type));
+            assertValid(cache, dataSchema, event.path("data"), r);
+            assertEquals("application/json", TopicReader.header(r, Topics.HEADER_CONTENT_TYPE));
+            assertEquals(type, TopicReader.header(r, Topics.HEADER_EVENT_TYPE));
+            String requestId = TopicReader.header(r, Topics.HEADER_REQUEST_ID);
+            assertTrue(requestId == null || requestId.matches("^req_[0-9a-f]{20}$"), requestId);
+            if (t.id().equals(event.path("tenant_id").asText())) {
+                typesOfThisFlow.add(type);
             }
         }
+        int validated = records.size();
         assertEquals(
                 Set.of(
                         Topics.TENANT_UPSERTED,
@@ -121,8 +113,7 @@ class EventContractTest {
                 p -> SCHEMAS.getSchema(EventContractTest.class.getClassLoader().getResourceAsStream(p)));
     }
 
-    private static String header(ConsumerRecord<String, String> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    private static String type(ConsumerRecord<String, String> r) {
+        return TopicReader.header(r, Topics.HEADER_EVENT_TYPE);
     }
 }

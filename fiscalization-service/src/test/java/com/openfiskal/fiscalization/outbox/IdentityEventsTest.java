@@ -10,17 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.fiscalization.support.Tenants;
-import com.openfiskal.local.OpenFiskalStackResource;
+import com.openfiskal.fiscalization.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** Identity changes reach the compacted topic through the outbox, keyed and with the record headers of API.md §11.1. */
@@ -39,23 +33,16 @@ class IdentityEventsTest {
                 .then()
                 .statusCode(204);
 
-        List<ConsumerRecord<String, String>> mine = new ArrayList<>();
-        Properties p = new Properties();
-        p.put("bootstrap.servers", OpenFiskalStackResource.bootstrapServers());
-        p.put("group.id", "identity-events-test-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.IDENTITY));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (System.currentTimeMillis() < deadline && mine.size() < 5) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (r.value().contains(t.id())) {
-                        mine.add(r);
-                    }
-                }
-            }
-        }
+        List<ConsumerRecord<String, String>> mine = TopicReader.read(
+                        List.of(Topics.IDENTITY),
+                        seen -> seen.stream()
+                                        .filter(r -> r.value().contains(t.id()))
+                                        .count()
+                                >= 5,
+                        Duration.ofSeconds(20))
+                .stream()
+                .filter(r -> r.value().contains(t.id()))
+                .toList();
         List<String> keys = mine.stream().map(ConsumerRecord::key).toList();
         assertTrue(keys.contains("tenant:" + t.id()), keys.toString());
         assertTrue(keys.contains("merchant:" + merchant), keys.toString());
@@ -73,15 +60,10 @@ class IdentityEventsTest {
         assertTrue(revoked.path("event_id").asText().startsWith("evt_"));
         for (ConsumerRecord<String, String> r : mine) {
             assertFalse(r.value().contains(t.key()), "a clear-text key was published");
-            assertEquals("application/json", header(r, Topics.HEADER_CONTENT_TYPE));
-            assertNotNull(header(r, Topics.HEADER_EVENT_TYPE));
-            assertTrue(header(r, Topics.HEADER_REQUEST_ID).matches("^req_[0-9a-f]{20}$"));
-            assertTrue(header(r, Topics.HEADER_TRACEPARENT).matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"));
+            assertEquals("application/json", TopicReader.header(r, Topics.HEADER_CONTENT_TYPE));
+            assertNotNull(TopicReader.header(r, Topics.HEADER_EVENT_TYPE));
+            assertTrue(TopicReader.header(r, Topics.HEADER_REQUEST_ID).matches("^req_[0-9a-f]{20}$"));
+            assertTrue(TopicReader.header(r, Topics.HEADER_TRACEPARENT).matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"));
         }
-    }
-
-    private static String header(ConsumerRecord<String, String> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.fiscalization.support.Tenants;
-import com.openfiskal.local.OpenFiskalStackResource;
+import com.openfiskal.fiscalization.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** The W3C trace context of a request travels with the events it causes (record header traceparent). */
@@ -31,27 +25,15 @@ class TraceparentTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
-        Properties p = new Properties();
-        p.put("bootstrap.servers", OpenFiskalStackResource.bootstrapServers());
-        p.put("group.id", "traceparent-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        String seen = null;
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(Topics.IDENTITY));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (seen == null && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(300))) {
-                    if (r.key().equals("merchant:" + merchant)) {
-                        seen = new String(
-                                r.headers()
-                                        .lastHeader(Topics.HEADER_TRACEPARENT)
-                                        .value(),
-                                StandardCharsets.UTF_8);
-                    }
-                }
-            }
-        }
+        String seen = TopicReader.read(
+                        List.of(Topics.IDENTITY),
+                        records -> records.stream().anyMatch(r -> r.key().equals("merchant:" + merchant)),
+                        Duration.ofSeconds(20))
+                .stream()
+                .filter(r -> r.key().equals("merchant:" + merchant))
+                .map(r -> TopicReader.header(r, Topics.HEADER_TRACEPARENT))
+                .findFirst()
+                .orElse(null);
         assertEquals(traceparent, seen);
     }
 }
