@@ -87,11 +87,6 @@ public class OutboxRelay {
                         : Uni.createFrom().item(0)));
     }
 
-    /** Events not yet acknowledged by Kafka, as of the last relay run (also the gauge {@code openfiskal_outbox_backlog}). */
-    public long backlog() {
-        return backlog.get();
-    }
-
     private Uni<Integer> publishBatch(SqlConnection conn) {
         return conn.preparedQuery("""
                 SELECT seq, topic, record_key, event_type, payload, request_id, event_id, traceparent

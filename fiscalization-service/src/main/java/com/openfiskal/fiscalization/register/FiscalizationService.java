@@ -150,14 +150,14 @@ public class FiscalizationService {
                                 "The TSE is unreachable. Nothing changed; retry.",
                                 Map.of(),
                                 Map.of("Retry-After", "1")))
-                        .flatMap(x -> MerchantEntity.<MerchantEntity>findById(r.merchantId))
-                        .flatMap(m -> {
+                        .flatMap(x -> {
                             Instant now = Timestamps.now();
                             r.fiscalizationStatus = "decommissioned";
                             r.decommissionedAt = now;
                             r.resourceVersion++;
                             r.updatedAt = now;
-                            return events.fiscalization(r, m.tenantId, Topics.REGISTER_DECOMMISSIONED)
+                            // the register was found among the caller's, so the caller's tenant is its tenant
+                            return events.fiscalization(r, caller.tenantId(), Topics.REGISTER_DECOMMISSIONED)
                                     .replaceWith(r);
                         });
             });

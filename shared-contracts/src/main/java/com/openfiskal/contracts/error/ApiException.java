@@ -53,10 +53,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(code, code.status(), message, details, Map.of());
     }
 
-    public static ApiException conflict(ErrorCode code, String message) {
-        return new ApiException(code, message);
-    }
-
     public ErrorCode code() {
         return code;
     }

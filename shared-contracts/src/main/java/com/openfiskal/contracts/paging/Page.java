@@ -12,8 +12,4 @@ public record Page<T>(List<T> items, boolean hasMore, String nextCursor) {
         String next = more ? Cursor.encode(idOf.apply(items.get(items.size() - 1)), filters) : null;
         return new Page<>(items, more, next);
     }
-
-    public <R> Page<R> map(Function<T, R> f) {
-        return new Page<>(items.stream().map(f).toList(), hasMore, nextCursor);
-    }
 }
