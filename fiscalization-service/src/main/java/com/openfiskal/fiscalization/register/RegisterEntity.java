@@ -74,6 +74,10 @@ public class RegisterEntity extends PanacheEntityBase {
     @Column(name = "open_session_id")
     public String openSessionId;
 
+    /** The last DSFinV-K closing number (Z_NR) given to a session of this register. */
+    @Column(name = "last_closing_number", nullable = false)
+    public long lastClosingNumber;
+
     @Column(name = "resource_version", nullable = false)
     public long resourceVersion;
 

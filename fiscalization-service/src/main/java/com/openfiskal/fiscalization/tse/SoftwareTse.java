@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -40,10 +41,20 @@ public class SoftwareTse implements TseProvider {
     private final TseConfig config;
     private final KeyVault vault;
     private final SecureRandom random = new SecureRandom();
+    private final AtomicReference<TseConfig.Fault> fault;
 
     public SoftwareTse(TseConfig config, KeyVault vault) {
         this.config = config;
         this.vault = vault;
+        this.fault = new AtomicReference<>(config.fault());
+    }
+
+    /**
+     * Switches fault injection at run time, so that a test can fail a complete in phase 2 and then let
+     * the retry succeed. Refused in a live deployment like the software TSE itself.
+     */
+    public void injectFault(TseConfig.Fault f) {
+        fault.set(f);
     }
 
     /** A live deployment never runs an uncertified TSE, nor one that injects faults. */
@@ -62,7 +73,7 @@ public class SoftwareTse implements TseProvider {
     @Override
     @WithTransaction
     public Uni<Tss> provision(String registerId, String clientSerial) {
-        if (config.fault() == TseConfig.Fault.UNREACHABLE) {
+        if (fault.get() == TseConfig.Fault.UNREACHABLE) {
             return Uni.createFrom().failure(new TseUnavailableException("The TSE is unreachable (fault injection)."));
         }
         boolean p384 = "P-384".equalsIgnoreCase(config.curve());
@@ -109,7 +120,7 @@ public class SoftwareTse implements TseProvider {
     @Override
     @WithTransaction
     public Uni<SignedLog> startTransaction(String tssId, String clientSerial, String processType, byte[] processData) {
-        if (config.fault() == TseConfig.Fault.UNREACHABLE || config.fault() == TseConfig.Fault.FAIL_BEFORE_START) {
+        if (fault.get() == TseConfig.Fault.UNREACHABLE || fault.get() == TseConfig.Fault.FAIL_BEFORE_START) {
             return Uni.createFrom().failure(new TseUnavailableException("StartTransaction failed (fault injection)."));
         }
         return activeTss(tssId, clientSerial).flatMap(tss -> {
@@ -123,7 +134,7 @@ public class SoftwareTse implements TseProvider {
     @WithTransaction
     public Uni<SignedLog> finishTransaction(
             String tssId, String clientSerial, long transactionNumber, String processType, byte[] processData) {
-        if (config.fault() != TseConfig.Fault.NONE) {
+        if (fault.get() != TseConfig.Fault.NONE) {
             return Uni.createFrom().failure(new TseUnavailableException("FinishTransaction failed (fault injection)."));
         }
         return activeTss(tssId, clientSerial)
@@ -151,7 +162,7 @@ public class SoftwareTse implements TseProvider {
     @Override
     @WithTransaction
     public Uni<Void> decommission(String tssId, String clientSerial) {
-        if (config.fault() == TseConfig.Fault.UNREACHABLE) {
+        if (fault.get() == TseConfig.Fault.UNREACHABLE) {
             return Uni.createFrom().failure(new TseUnavailableException("The TSE is unreachable (fault injection)."));
         }
         return activeTss(tssId, clientSerial)

@@ -2,6 +2,7 @@ package com.openfiskal.fiscalization.tse;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Settings of the software TSE. */
 @ConfigMapping(prefix = "openfiskal.tse")
@@ -25,6 +26,10 @@ public interface TseConfig {
      */
     @WithDefault("none")
     Fault fault();
+
+    /** Longest wait for one TSE call before it counts as failed (API.md §8.2). Env: OPENFISKAL_TSE_TIMEOUT. */
+    @WithDefault("5s")
+    Duration timeout();
 
     enum Fault {
         NONE,

@@ -25,6 +25,11 @@ class KeyVaultTest {
             public Fault fault() {
                 return Fault.NONE;
             }
+
+            @Override
+            public java.time.Duration timeout() {
+                return java.time.Duration.ofSeconds(5);
+            }
         };
     }
 

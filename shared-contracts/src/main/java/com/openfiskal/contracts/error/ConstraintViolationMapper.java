@@ -3,6 +3,7 @@ package com.openfiskal.contracts.error;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -26,6 +27,10 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
             return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Invalid request.", Map.of());
         }
         String field = field(v.getPropertyPath());
+        if ("If-Match".equals(field) && v.getConstraintDescriptor().getAnnotation() instanceof NotNull) {
+            // complete and void require If-Match; its absence is a precondition, not a syntax error (API.md §2.10)
+            return ErrorResponses.of(ErrorCode.PRECONDITION_REQUIRED, 428, "If-Match is required.", Map.of());
+        }
         String message = "Field " + field + " " + v.getMessage() + ".";
         return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, message, Map.of("field", field));
     }

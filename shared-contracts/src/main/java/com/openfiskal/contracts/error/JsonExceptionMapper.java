@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -48,23 +47,25 @@ public class JsonExceptionMapper {
     }
 
     static Response map(JsonProcessingException e) {
+        return ErrorResponses.of(invalid(e));
+    }
+
+    /** The 400 a body that Jackson could not bind gets; also for bodies bound by the services themselves. */
+    public static ApiException invalid(JsonProcessingException e) {
         String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String field = JsonPointers.of(m.getPath());
             String problem = message.startsWith("Missing required") ? "is required" : "has the wrong type or value";
-            return ErrorResponses.of(
-                    ErrorCode.INVALID_REQUEST, 400, "Field " + field + " " + problem + ".", Map.of("field", field));
+            return ApiException.invalid(field, "Field " + field + " " + problem + ".");
         }
         if (message.startsWith("Missing required creator property '")) {
             String name = message.substring("Missing required creator property '".length());
             String field = "/" + name.substring(0, Math.max(0, name.indexOf('\'')));
-            return ErrorResponses.of(
-                    ErrorCode.INVALID_REQUEST, 400, "Field " + field + " is required.", Map.of("field", field));
+            return ApiException.invalid(field, "Field " + field + " is required.");
         }
         if (e instanceof JsonParseException) {
-            return ErrorResponses.of(ErrorCode.INVALID_REQUEST, 400, "Request body is not valid JSON.", Map.of());
+            return new ApiException(ErrorCode.INVALID_REQUEST, "Request body is not valid JSON.");
         }
-        return ErrorResponses.of(
-                ErrorCode.INVALID_REQUEST, 400, "Request body does not have the expected shape.", Map.of());
+        return new ApiException(ErrorCode.INVALID_REQUEST, "Request body does not have the expected shape.");
     }
 }

@@ -37,12 +37,7 @@ public final class LogMessageWriter {
             long transactionNumber,
             long signatureCounter,
             Instant logTime) {
-        byte[] certified = Der.concat(
-                Der.printable(0x80, operationType),
-                Der.printable(0x81, clientId),
-                Der.tlv(0x82, processData),
-                Der.printable(0x83, processType),
-                Der.integer(0x85, transactionNumber));
+        byte[] certified = transactionData(operationType, clientId, processData, processType, transactionNumber);
         return sign(TseAlgorithms.TRANSACTION_LOG, certified, signatureCounter, logTime);
     }
 
@@ -61,15 +56,60 @@ public final class LogMessageWriter {
         return Der.concat(parts);
     }
 
-    private byte[] sign(String logType, byte[] certified, long signatureCounter, Instant logTime) {
-        byte[] dtbs = Der.concat(
+    /**
+     * The transaction log a TSE would have written, rebuilt from what a receipt or an export states about
+     * it (TSE.md §3): a verifier compares it with the stored log and checks its signature.
+     */
+    public static byte[] rebuildTransactionLog(
+            byte[] serialNumber,
+            String algorithmOid,
+            String operationType,
+            String clientId,
+            byte[] processData,
+            String processType,
+            long transactionNumber,
+            long signatureCounter,
+            Instant logTime,
+            byte[] signature) {
+        byte[] dtbs = dtbs(
+                TseAlgorithms.TRANSACTION_LOG,
+                transactionData(operationType, clientId, processData, processType, transactionNumber),
+                serialNumber,
+                algorithmOid,
+                signatureCounter,
+                logTime);
+        return Der.tlv(0x30, Der.concat(dtbs, Der.tlv(0x04, signature)));
+    }
+
+    private static byte[] transactionData(
+            String operationType, String clientId, byte[] processData, String processType, long transactionNumber) {
+        return Der.concat(
+                Der.printable(0x80, operationType),
+                Der.printable(0x81, clientId),
+                Der.tlv(0x82, processData),
+                Der.printable(0x83, processType),
+                Der.integer(0x85, transactionNumber));
+    }
+
+    private static byte[] dtbs(
+            String logType,
+            byte[] certified,
+            byte[] serialNumber,
+            String algorithmOid,
+            long signatureCounter,
+            Instant logTime) {
+        return Der.concat(
                 Der.integer(2),
                 Der.tlv(0x06, TseAlgorithms.oidContent(logType)),
                 certified,
                 Der.tlv(0x04, serialNumber),
-                Der.tlv(0x30, Der.tlv(0x06, TseAlgorithms.oidContent(algorithm.oid()))),
+                Der.tlv(0x30, Der.tlv(0x06, TseAlgorithms.oidContent(algorithmOid))),
                 Der.integer(signatureCounter),
                 Der.integer(logTime.getEpochSecond()));
+    }
+
+    private byte[] sign(String logType, byte[] certified, long signatureCounter, Instant logTime) {
+        byte[] dtbs = dtbs(logType, certified, serialNumber, algorithm.oid(), signatureCounter, logTime);
         byte[] signature;
         try {
             Signature s = Signature.getInstance(algorithm.jdkSignature());

@@ -32,6 +32,11 @@ public final class TseAlgorithms {
         return Optional.ofNullable(BY_OID.get(oid));
     }
 
+    /** By the name receipts and exports print, e.g. {@code ecdsa-plain-SHA256}. */
+    public static Optional<Algorithm> byName(String name) {
+        return BY_OID.values().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
     /** Dotted OID from its DER content octets. */
     static String oid(byte[] content) {
         StringBuilder sb = new StringBuilder();
