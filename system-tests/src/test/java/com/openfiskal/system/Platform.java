@@ -12,6 +12,7 @@ import java.util.Map;
 final class Platform {
 
     static final String PEPPER = "system-test-pepper";
+    static final String INTERNAL_TOKEN = "system-test-internal-token";
     static final String ADMIN_TOKEN = "system-test-admin-token";
 
     private static LocalPlatform platform;
@@ -43,6 +44,7 @@ final class Platform {
                                 ADMIN_TOKEN,
                                 null,
                                 "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
+                                INTERNAL_TOKEN,
                                 Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")),
                         System.out);
                 platform = p;

@@ -30,6 +30,7 @@ public final class LocalPlatform implements AutoCloseable {
             String adminToken,
             String bootstrapApiKey,
             String tseMasterKey,
+            String internalToken,
             Map<String, String> extraEnv) {}
 
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -88,6 +89,7 @@ public final class LocalPlatform implements AutoCloseable {
         env.put("OPENFISKAL_API_KEY_PEPPER", settings.apiKeyPepper());
         env.put("OPENFISKAL_ADMIN_TOKEN", settings.adminToken());
         env.put("OPENFISKAL_TSE_MASTER_KEY", settings.tseMasterKey());
+        env.put("OPENFISKAL_INTERNAL_TOKEN", settings.internalToken());
         if (settings.bootstrapApiKey() != null) {
             env.put("OPENFISKAL_BOOTSTRAP_API_KEY", settings.bootstrapApiKey());
         }

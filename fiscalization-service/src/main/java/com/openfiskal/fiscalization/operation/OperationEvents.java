@@ -22,9 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class OperationEvents {
 
-    public static final String COMPLETED = "operation.completed";
-    public static final String VOIDED = "operation.voided";
-    public static final String SESSION_CLOSED = "session.closed";
+    public static final String COMPLETED = Topics.OPERATION_COMPLETED;
+    public static final String VOIDED = Topics.OPERATION_VOIDED;
 
     private final Outbox outbox;
     private final OperationJson json;
@@ -58,7 +57,8 @@ public class OperationEvents {
             masterData.set("location", issuer.get("location"));
             masterData.set("register", issuer.get("register"));
             data.set("master_data", masterData);
-            return outbox.add(Topics.SESSIONS, registerId, SESSION_CLOSED, tenantId, merchantId, registerId, data);
+            return outbox.add(
+                    Topics.SESSIONS, registerId, Topics.SESSION_CLOSED, tenantId, merchantId, registerId, data);
         });
     }
 

@@ -601,7 +601,6 @@ public class SessionService {
     }
 
     /** Closed sessions of a register with their closing numbers (internal endpoint for the export-service). */
-    @WithSession
     public Uni<List<SessionEntity>> closed(String registerId, Instant from, Instant to) {
         return SessionEntity.list(
                 "registerId = ?1 and status = 'closed' and closedAt >= ?2 and closedAt <= ?3 order by closingNumber",

@@ -12,6 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.openfiskal.contracts.events.EventSchemas;
 import com.openfiskal.contracts.events.Topics;
+import com.openfiskal.fiscalization.support.Pos;
 import com.openfiskal.fiscalization.support.Tenants;
 import com.openfiskal.fiscalization.support.TopicReader;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,6 +43,29 @@ class EventContractTest {
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
         t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
         Tenants.awaitFiscalizationStatus(t, merchant, register, "fiscalized");
+        Pos pos = new Pos(t, merchant, null, register, null);
+        pos.open("100.00").then().statusCode(201);
+        String sale = pos.post(pos.sale("11.90", "1.90"))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        pos.complete(sale, 1, List.of(Pos.cash("11.90"))).then().statusCode(200);
+        String abandoned = pos.post(pos.sale("2.50", "0.39915966"))
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        pos.voidIt(abandoned, 1, "operator_cancelled").then().statusCode(200);
+        Map<String, Object> online = new HashMap<>(pos.sale("5.00", "0.80"));
+        online.remove("register_id");
+        online.put("source", "ONLINE");
+        online.put("line_items", List.of(Pos.line("Versand", "5.00", "0.19", "0.79831933")));
+        String onlineSale = pos.post(online).then().statusCode(201).extract().path("id");
+        pos.complete(onlineSale, 1, List.of(Pos.card("5.00"))).then().statusCode(200);
+        pos.post(Map.of("type", "SESSION_CLOSE", "register_id", register, "currency", "EUR"))
+                .then()
+                .statusCode(201);
         t.as(merchant)
                 .post("/v1/registers/" + register + "/decommission")
                 .then()
@@ -59,13 +83,13 @@ class EventContractTest {
                         .size()
                 > 0);
         List<ConsumerRecord<String, String>> records = TopicReader.read(
-                List.of(Topics.IDENTITY, Topics.REGISTERS),
+                List.of(Topics.IDENTITY, Topics.REGISTERS, Topics.OPERATIONS, Topics.SESSIONS),
                 seen -> seen.stream()
                                 .filter(r -> r.value().contains(t.id()))
                                 .map(r -> type(r))
                                 .distinct()
                                 .count()
-                        >= 6,
+                        >= 9,
                 Duration.ofSeconds(30));
         for (ConsumerRecord<String, String> r : records) {
             JsonNode event = JSON.readTree(r.value());
@@ -78,6 +102,14 @@ class EventContractTest {
             assertEquals(type, TopicReader.header(r, Topics.HEADER_EVENT_TYPE));
             String requestId = TopicReader.header(r, Topics.HEADER_REQUEST_ID);
             assertTrue(requestId == null || requestId.matches("^req_[0-9a-f]{20}$"), requestId);
+            String registerId = event.path("register_id").asText(null);
+            if (Topics.OPERATIONS.equals(r.topic()) || Topics.SESSIONS.equals(r.topic())) {
+                assertEquals(
+                        registerId != null
+                                ? registerId
+                                : event.path("merchant_id").asText(),
+                        r.key());
+            }
             if (t.id().equals(event.path("tenant_id").asText())) {
                 typesOfThisFlow.add(type);
             }
@@ -90,7 +122,10 @@ class EventContractTest {
                         Topics.MERCHANT_UPSERTED,
                         Topics.REGISTER_UPSERTED,
                         Topics.REGISTER_FISCALIZED,
-                        Topics.REGISTER_DECOMMISSIONED),
+                        Topics.REGISTER_DECOMMISSIONED,
+                        Topics.OPERATION_COMPLETED,
+                        Topics.OPERATION_VOIDED,
+                        Topics.SESSION_CLOSED),
                 typesOfThisFlow);
         assertTrue(validated >= 10, "only " + validated + " events validated");
     }

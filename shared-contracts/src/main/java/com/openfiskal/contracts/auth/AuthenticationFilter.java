@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -47,8 +49,15 @@ public class AuthenticationFilter {
             return Uni.createFrom().nullItem();
         }
         if (kind == Endpoints.INTERNAL) {
-            // no service-to-service credential exists yet: nothing internal is reachable until one does
-            return Uni.createFrom().item(unauthorized(ip));
+            // a shared service credential; without one configured nothing internal is reachable
+            String token = bearer(request.getHeaderString("Authorization"));
+            boolean allowed = token != null
+                    && config.internalToken()
+                            .filter(t -> !t.isEmpty())
+                            .map(t -> MessageDigest.isEqual(
+                                    t.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8)))
+                            .orElse(false);
+            return Uni.createFrom().item(allowed ? null : unauthorized(ip));
         }
         String key = bearer(request.getHeaderString("Authorization"));
         ApiKeys.Parsed parsed = ApiKeys.parse(key).orElse(null);

@@ -8,7 +8,7 @@ public enum Endpoints {
     PUBLIC,
     /** Operator endpoints with their own bearer token, checked by the owning service's own filter. */
     ADMIN,
-    /** Service-to-service endpoints inside the cluster; refused until they get their own credential. */
+    /** Service-to-service endpoints inside the cluster, with the shared internal token. */
     INTERNAL,
     /** API key; not merchant-scoped ({@code /v1/merchants…}). */
     TENANT,

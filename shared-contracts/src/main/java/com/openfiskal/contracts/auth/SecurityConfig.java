@@ -3,6 +3,7 @@ package com.openfiskal.contracts.auth;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.Optional;
 
 /** Settings of authentication and rate limiting, the same in every service. */
 @ConfigMapping(prefix = "openfiskal")
@@ -18,6 +19,14 @@ public interface SecurityConfig {
      */
     @WithName("api-key-pepper")
     String apiKeyPepper();
+
+    /**
+     * Bearer token of the service-to-service endpoints under {@code /internal/} (API.md §9.2); the same
+     * secret in the services that call each other. Unset: nothing internal is reachable.
+     * Env: OPENFISKAL_INTERNAL_TOKEN.
+     */
+    @WithName("internal-token")
+    Optional<String> internalToken();
 
     RateLimit rateLimit();
 

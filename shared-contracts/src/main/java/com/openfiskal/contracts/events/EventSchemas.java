@@ -17,7 +17,10 @@ public final class EventSchemas {
             Topics.MERCHANT_UPSERTED, "events/merchant.upserted.schema.json",
             Topics.REGISTER_UPSERTED, "events/register.upserted.schema.json",
             Topics.REGISTER_FISCALIZED, "events/register.fiscalization.schema.json",
-            Topics.REGISTER_DECOMMISSIONED, "events/register.fiscalization.schema.json");
+            Topics.REGISTER_DECOMMISSIONED, "events/register.fiscalization.schema.json",
+            Topics.OPERATION_COMPLETED, "events/operation.schema.json",
+            Topics.OPERATION_VOIDED, "events/operation.schema.json",
+            Topics.SESSION_CLOSED, "events/session.closed.schema.json");
 
     private EventSchemas() {}
 

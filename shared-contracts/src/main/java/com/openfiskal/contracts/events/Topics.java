@@ -12,6 +12,10 @@ public final class Topics {
     public static final String REGISTER_FISCALIZED = "register.fiscalized";
     public static final String REGISTER_DECOMMISSIONED = "register.decommissioned";
 
+    public static final String OPERATION_COMPLETED = "operation.completed";
+    public static final String OPERATION_VOIDED = "operation.voided";
+    public static final String SESSION_CLOSED = "session.closed";
+
     public static final String API_KEY_UPSERTED = "api_key.upserted";
     public static final String TENANT_UPSERTED = "tenant.upserted";
     public static final String MERCHANT_UPSERTED = "merchant.upserted";
