@@ -8,6 +8,7 @@ import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.fiscalization.location.LocationEntity;
 import com.openfiskal.fiscalization.merchant.FiscalIdentities;
 import com.openfiskal.fiscalization.merchant.MerchantEntity;
+import com.openfiskal.fiscalization.operation.OperationEntity;
 import com.openfiskal.fiscalization.tse.TseProvider;
 import com.openfiskal.fiscalization.tse.TssEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -117,50 +118,67 @@ public class FiscalizationService {
                         Map.of("session_id", r.openSessionId),
                         Map.of());
             }
-            if (!REGIME.equals(r.regime)) {
-                throw ApiException.rule("decommission_regime_unsupported", null, "The register is not on KassenSichV.");
-            }
-            if (r.tssId == null) {
-                throw ApiException.rule(
-                        ErrorCode.REGIME_VALIDATION_FAILED,
-                        "tse_client_missing",
-                        null,
-                        "No active TSS or client is recorded for the register.");
-            }
-            return TssEntity.<TssEntity>findById(r.tssId).flatMap(tss -> {
-                if (tss == null || !"INITIALIZED".equals(tss.state)) {
-                    throw ApiException.rule(
-                            ErrorCode.REGIME_VALIDATION_FAILED,
-                            "tse_client_missing",
-                            null,
-                            "No active TSS or client is recorded for the register.");
-                }
-                if (tss.encryptedAdminPin == null) {
-                    throw ApiException.rule(
-                            ErrorCode.REGIME_VALIDATION_FAILED,
-                            "tse_admin_pin_missing",
-                            null,
-                            "The TSS has no admin PIN to authenticate with.");
-                }
-                return tse.decommission(r.tssId, r.clientSerialNumber)
-                        .onFailure(TseProvider.TseUnavailableException.class)
-                        .transform(e -> new ApiException(
-                                ErrorCode.INTERNAL_ERROR,
-                                503,
-                                "The TSE is unreachable. Nothing changed; retry.",
-                                Map.of(),
-                                Map.of("Retry-After", "1")))
-                        .flatMap(x -> {
-                            Instant now = Timestamps.now();
-                            r.fiscalizationStatus = "decommissioned";
-                            r.decommissionedAt = now;
-                            r.resourceVersion++;
-                            r.updatedAt = now;
-                            // the register was found among the caller's, so the caller's tenant is its tenant
-                            return events.fiscalization(r, caller.tenantId(), Topics.REGISTER_DECOMMISSIONED)
-                                    .replaceWith(r);
-                        });
-            });
+            return OperationEntity.<OperationEntity>find("registerId = ?1 and status = 'OPEN' order by id", r.id)
+                    .range(0, 99)
+                    .list()
+                    .flatMap(open -> {
+                        if (!open.isEmpty()) {
+                            throw new ApiException(
+                                    ErrorCode.REGISTER_INVALID_FISCAL_STATE,
+                                    409,
+                                    "OPEN operations exist on the register. Complete or void them first.",
+                                    Map.of(
+                                            "open_operation_ids",
+                                            open.stream().map(o -> o.id).toList()),
+                                    Map.of());
+                        }
+                        if (!REGIME.equals(r.regime)) {
+                            throw ApiException.rule(
+                                    "decommission_regime_unsupported", null, "The register is not on KassenSichV.");
+                        }
+                        if (r.tssId == null) {
+                            throw ApiException.rule(
+                                    ErrorCode.REGIME_VALIDATION_FAILED,
+                                    "tse_client_missing",
+                                    null,
+                                    "No active TSS or client is recorded for the register.");
+                        }
+                        return TssEntity.<TssEntity>findById(r.tssId);
+                    })
+                    .flatMap(tss -> {
+                        if (tss == null || !"INITIALIZED".equals(tss.state)) {
+                            throw ApiException.rule(
+                                    ErrorCode.REGIME_VALIDATION_FAILED,
+                                    "tse_client_missing",
+                                    null,
+                                    "No active TSS or client is recorded for the register.");
+                        }
+                        if (tss.encryptedAdminPin == null) {
+                            throw ApiException.rule(
+                                    ErrorCode.REGIME_VALIDATION_FAILED,
+                                    "tse_admin_pin_missing",
+                                    null,
+                                    "The TSS has no admin PIN to authenticate with.");
+                        }
+                        return tse.decommission(r.tssId, r.clientSerialNumber)
+                                .onFailure(TseProvider.TseUnavailableException.class)
+                                .transform(e -> new ApiException(
+                                        ErrorCode.INTERNAL_ERROR,
+                                        503,
+                                        "The TSE is unreachable. Nothing changed; retry.",
+                                        Map.of(),
+                                        Map.of("Retry-After", "1")))
+                                .flatMap(x -> {
+                                    Instant now = Timestamps.now();
+                                    r.fiscalizationStatus = "decommissioned";
+                                    r.decommissionedAt = now;
+                                    r.resourceVersion++;
+                                    r.updatedAt = now;
+                                    // the register was found among the caller's, so the caller's tenant is its tenant
+                                    return events.fiscalization(r, caller.tenantId(), Topics.REGISTER_DECOMMISSIONED)
+                                            .replaceWith(r);
+                                });
+                    });
         });
     }
 

@@ -11,6 +11,7 @@ import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.location.LocationService;
+import com.openfiskal.fiscalization.operation.OperationEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -164,6 +165,13 @@ public class RegisterService {
                                         + " cannot be deleted. Decommission it first.");
                     }
                 })
+                .call(r -> OperationEntity.count("registerId", r.id).invoke(n -> {
+                    if (n > 0) {
+                        throw new ApiException(
+                                ErrorCode.REGISTER_HAS_DEPENDENCIES,
+                                "Operations exist on the register; it stays for the fiscal record and cannot be deleted.");
+                    }
+                }))
                 .call(r -> {
                     r.deletedAt = Timestamps.now();
                     return publish(r);
