@@ -5,12 +5,12 @@ import com.openfiskal.contracts.tse.LogMessage;
 import com.openfiskal.contracts.tse.LogMessageWriter;
 import com.openfiskal.contracts.tse.TseAlgorithms;
 import com.openfiskal.contracts.tse.TseKeys;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.LockModeType;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import org.hibernate.LockMode;
 
 /**
  * The software TSE: real ECDSA keys and TR-03151 log messages, but no certified hardware and no legal
@@ -179,7 +180,13 @@ public class SoftwareTse implements TseProvider {
     }
 
     private Uni<TssEntity> activeTss(String tssId, String clientSerial) {
-        return TssEntity.<TssEntity>findById(tssId, LockModeType.PESSIMISTIC_WRITE)
+        // read under the lock, not just lock: the caller's session may already hold this TSS from an
+        // unlocked read, and a lock upgrade keeps that stale state, which would repeat a counter. The flush
+        // first writes what this transaction already signed, so the fresh read includes it.
+        return Panache.getSession()
+                .flatMap(s -> s.flush()
+                        .flatMap(x -> s.find(TssEntity.class, tssId))
+                        .call(t -> t == null ? Uni.createFrom().voidItem() : s.refresh(t, LockMode.PESSIMISTIC_WRITE)))
                 .flatMap(tss -> {
                     if (tss == null || !"INITIALIZED".equals(tss.state)) {
                         return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
