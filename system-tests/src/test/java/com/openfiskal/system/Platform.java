@@ -16,6 +16,7 @@ final class Platform {
     static final String ADMIN_TOKEN = "system-test-admin-token";
 
     private static LocalPlatform platform;
+    private static EmbeddedStack stack;
 
     private Platform() {}
 
@@ -27,6 +28,7 @@ final class Platform {
                         .normalize();
                 Path dir = Files.createTempDirectory("openfiskal-system-test");
                 EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
+                Platform.stack = stack;
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 ports.put(LocalPlatform.FISCALIZATION, EmbeddedStack.freePort());
                 ports.put(LocalPlatform.EXPORT, EmbeddedStack.freePort());
@@ -56,6 +58,12 @@ final class Platform {
             }
         }
         return platform;
+    }
+
+    /** The PostgreSQL and Kafka under the platform (outage tests stop and start the broker). */
+    static EmbeddedStack stack() {
+        get();
+        return stack;
     }
 
     static String fiscalization() {

@@ -47,7 +47,12 @@ public final class EmbeddedStack implements AutoCloseable {
             topic("fiscal.identity.v1", true));
 
     private final EmbeddedPostgres postgres;
-    private final KafkaRaftServer kafka;
+    private KafkaRaftServer kafka;
+    /** How the embedded broker was started, so that it can be stopped and started again (outage tests). */
+    private Path kafkaDir;
+
+    private int kafkaPort;
+    private int controllerPort;
     private final String jdbcUrl;
     private final String dbUser;
     private final String dbPassword;
@@ -105,8 +110,15 @@ public final class EmbeddedStack implements AutoCloseable {
                 bootstrap = externalKafka;
             } else {
                 int port = kafkaPort == 0 ? freePort() : kafkaPort;
-                broker = startKafka(dataDir.resolve("kafka"), port, freePort());
+                int controller = freePort();
+                broker = startKafka(dataDir.resolve("kafka"), port, controller);
                 bootstrap = "127.0.0.1:" + port;
+                createTopics(bootstrap);
+                EmbeddedStack stack = new EmbeddedStack(pg, broker, jdbcUrl, user, password, bootstrap);
+                stack.kafkaDir = dataDir.resolve("kafka");
+                stack.kafkaPort = port;
+                stack.controllerPort = controller;
+                return stack;
             }
             createTopics(bootstrap);
             return new EmbeddedStack(pg, broker, jdbcUrl, user, password, bootstrap);
@@ -234,8 +246,25 @@ public final class EmbeddedStack implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Stops the embedded broker (an outage); {@link #startBroker} brings it back with its data. */
+    public synchronized void stopBroker() {
+        if (kafka == null) {
+            throw new IllegalStateException("the broker is external or already stopped");
+        }
+        stopQuietly(kafka, null);
+        kafka = null;
+    }
+
+    /** Starts the embedded broker again on the same ports and log directory. */
+    public synchronized void startBroker() throws IOException {
+        if (kafka != null || kafkaDir == null) {
+            throw new IllegalStateException("the broker is external or already running");
+        }
+        kafka = startKafka(kafkaDir, kafkaPort, controllerPort);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         stopQuietly(kafka, postgres);
     }
 

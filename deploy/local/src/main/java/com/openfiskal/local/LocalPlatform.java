@@ -36,6 +36,9 @@ public final class LocalPlatform implements AutoCloseable {
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> ports;
     private final Path logDir;
+    private Path root;
+    private EmbeddedStack stack;
+    private Settings settings;
 
     /** A platform of these services on these ports; nothing runs until {@link #start}. */
     public LocalPlatform(Map<String, Integer> ports, Path logDir) {
@@ -52,6 +55,9 @@ public final class LocalPlatform implements AutoCloseable {
     public LocalPlatform start(Path root, EmbeddedStack stack, Settings settings, PrintStream progress)
             throws IOException, InterruptedException {
         Files.createDirectories(logDir);
+        this.root = root;
+        this.stack = stack;
+        this.settings = settings;
         try {
             for (Map.Entry<String, Integer> svc : ports.entrySet()) {
                 synchronized (this) {
@@ -131,6 +137,25 @@ public final class LocalPlatform implements AutoCloseable {
         }
         progress.println(" not ready after 180 s");
         throw new IllegalStateException(name + " did not become ready; see " + logDir.resolve(name + ".log"));
+    }
+
+    /** Kills a service with SIGKILL, as a crash would: no shutdown hook, no graceful stop. */
+    public void kill(String service) throws InterruptedException {
+        Process p;
+        synchronized (this) {
+            p = processes.get(service);
+        }
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts a stopped service again with the same settings and waits until it is ready. */
+    public void restart(String service, PrintStream progress) throws IOException, InterruptedException {
+        synchronized (this) {
+            processes.put(service, startService(root, service, ports.get(service), stack, settings, logDir));
+        }
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        awaitReady(http, service, ports.get(service), progress);
     }
 
     public String url(String service) {

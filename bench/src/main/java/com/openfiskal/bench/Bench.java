@@ -1,0 +1,510 @@
+package com.openfiskal.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The load generator of docs/performance.md, a process of its own. {@code sales} drives create + complete of
+ * POS sales across N fiscalized registers of a running stack, closed loop (C sales in flight: the maximum
+ * throughput) or open loop (a fixed rate: the latency at that rate), and reports throughput and p50/p95/p99
+ * of create and of complete. {@code ceiling} measures, on the same machine, the raw work a sale needs at its
+ * least: ECDSA P-256 signatures per second (two per sale) and small write transactions per second on the
+ * same PostgreSQL. {@code all} runs both in one go and prints the ratios.
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Map<String, String> options;
+    private final String base;
+    private final String key;
+    private final HttpClient http;
+
+    private Bench(Map<String, String> options) throws IOException {
+        this.options = options;
+        this.base = options.getOrDefault("url", "http://localhost:8080");
+        this.key = options.getOrDefault("key", secrets().getProperty("bootstrap-api-key"));
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: bench/run all|sales|ceiling [--registers N] [--concurrency C] "
+                    + "[--duration SECONDS] [--rate SALES_PER_SECOND] [--url URL] [--key API_KEY]");
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Bench bench = new Bench(options);
+        switch (args[0]) {
+            case "sales" -> bench.sales(bench.setUp());
+            case "ceiling" -> bench.ceiling();
+            case "all" -> bench.all();
+            default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    // --- one run with everything, for the ratios ------------------------------------------------
+
+    private void all() throws Exception {
+        Ceiling c = ceiling();
+        List<String> registers = setUp();
+        int seconds = intOption("duration", 60);
+        Result max = run(registers, intOption("concurrency", 32), 0, seconds);
+        Result paced = run(registers, intOption("concurrency", 32) * 4, intOption("rate", 250), seconds);
+        System.out.println();
+        System.out.println("== summary ==");
+        System.out.printf(
+                Locale.ROOT,
+                "max throughput        %8.1f completed sales/s (%d s, %d registers)%n",
+                max.salesPerSecond(),
+                seconds,
+                registers.size());
+        System.out.printf(
+                Locale.ROOT,
+                "at %d sales/s         create p99 %6.1f ms   complete p99 %6.1f ms%n",
+                intOption("rate", 250),
+                paced.create().p(99),
+                paced.complete().p(99));
+        System.out.printf(
+                Locale.ROOT,
+                "ceiling: signatures   %8.0f /s on %d threads -> %8.0f sales/s (2 per sale)%n",
+                c.signaturesPerSecond(),
+                c.threads(),
+                c.signaturesPerSecond() / 2);
+        System.out.printf(
+                Locale.ROOT,
+                "ceiling: PG writes    %8.0f tx/s                -> ratio sales/tx %.3f%n",
+                c.transactionsPerSecond(),
+                max.salesPerSecond() / c.transactionsPerSecond());
+        System.out.printf(
+                Locale.ROOT, "ratio to signing ceiling %.3f%n", max.salesPerSecond() / (c.signaturesPerSecond() / 2));
+    }
+
+    // --- sales ------------------------------------------------------------------------------------
+
+    private void sales(List<String> registers) throws Exception {
+        run(registers, intOption("concurrency", 32), intOption("rate", 0), intOption("duration", 60));
+    }
+
+    /** A merchant, a location and N fiscalized registers, each with a session open. */
+    private List<String> setUp() throws Exception {
+        int n = intOption("registers", 20);
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String merchant = post(
+                        "/v1/merchants",
+                        null,
+                        Map.of(
+                                "legal_name",
+                                "Bench GmbH " + suffix,
+                                "country_code",
+                                "DEU",
+                                "address",
+                                address(),
+                                "fiscal_identities",
+                                List.of(Map.of(
+                                        "country_code", "DEU", "tax_number", "2981508150", "vat_id", "DE123456789"))))
+                .path("id")
+                .asText();
+        String location = post(
+                        "/v1/locations",
+                        merchant,
+                        Map.of(
+                                "name",
+                                "Filiale " + suffix,
+                                "country_code",
+                                "DEU",
+                                "timezone",
+                                "Europe/Berlin",
+                                "address",
+                                address()))
+                .path("id")
+                .asText();
+        List<String> registers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = post("/v1/registers", merchant, Map.of("location_id", location, "name", "Kasse " + i))
+                    .path("id")
+                    .asText();
+            post("/v1/registers/" + id + "/fiscalize", merchant, Map.of());
+            registers.add(id);
+        }
+        for (String id : registers) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!"fiscalized"
+                    .equals(get("/v1/registers/" + id, merchant)
+                            .path("fiscalization_status")
+                            .asText())) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("register " + id + " was not fiscalized within 60 s");
+                }
+                Thread.sleep(200);
+            }
+            post(
+                    "/v1/operations",
+                    merchant,
+                    Map.of(
+                            "type",
+                            "SESSION_OPEN",
+                            "register_id",
+                            id,
+                            "currency",
+                            "EUR",
+                            "opening_balance_amount",
+                            "100.00"));
+        }
+        this.merchant = merchant;
+        System.out.printf("set up %d fiscalized registers with open sessions (merchant %s)%n", n, merchant);
+        return registers;
+    }
+
+    private String merchant;
+
+    /** Sales across the registers for {@code seconds}: closed loop when rate is 0, else paced at rate. */
+    private Result run(List<String> registers, int concurrency, int rate, int seconds) throws Exception {
+        Histogram create = new Histogram();
+        Histogram complete = new Histogram();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        Semaphore inFlight = new Semaphore(concurrency);
+        AtomicLong next = new AtomicLong();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
+        long sent = 0;
+        while (System.nanoTime() < end) {
+            if (interval > 0) {
+                long due = start + sent * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            if (!inFlight.tryAcquire(1, TimeUnit.SECONDS)) {
+                continue;
+            }
+            sent++;
+            String register = registers.get((int) (next.getAndIncrement() % registers.size()));
+            sale(register, create, complete).whenComplete((ok, e) -> {
+                inFlight.release();
+                if (e == null && ok == null) {
+                    done.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                    if (errors.size() < 5) {
+                        errors.add(e != null ? e.toString() : ok);
+                    }
+                }
+            });
+        }
+        inFlight.acquire(concurrency);
+        inFlight.release(concurrency);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Result r = new Result(done.get() / elapsed, create, complete);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d sales completed, %d failed in %.1f s -> %.1f completed sales/s%n",
+                rate == 0 ? "closed loop, " + concurrency + " in flight" : "open loop at " + rate + " sales/s",
+                done.get(),
+                failed.get(),
+                elapsed,
+                r.salesPerSecond());
+        System.out.println("  create   " + create.summary());
+        System.out.println("  complete " + complete.summary());
+        errors.forEach(e -> System.out.println("  error: " + e));
+        return r;
+    }
+
+    /** Completes with null on success, or with the failure's description. */
+    private CompletableFuture<String> sale(String register, Histogram create, Histogram complete) {
+        Map<String, Object> body = Map.of(
+                "type",
+                "SALE",
+                "source",
+                "POS",
+                "register_id",
+                register,
+                "currency",
+                "EUR",
+                "pretax_amount",
+                "10.00",
+                "tax_amount",
+                "1.90",
+                "total_amount",
+                "11.90",
+                "line_items",
+                List.of(Map.of(
+                        "title", "Café Latte",
+                        "quantity", 2,
+                        "unit_price", "5.95",
+                        "total_amount", "11.90",
+                        "taxes", List.of(Map.of("rate", "0.19", "tax_amount", "1.90")))));
+        long t0 = System.nanoTime();
+        return send(request("/v1/operations", merchant).POST(body(body)).build())
+                .thenCompose(created -> {
+                    create.record(System.nanoTime() - t0);
+                    if (created.statusCode() != 201) {
+                        return CompletableFuture.completedFuture(
+                                "create " + created.statusCode() + " " + created.body());
+                    }
+                    String id = read(created.body()).path("id").asText();
+                    long t1 = System.nanoTime();
+                    HttpRequest req = request("/v1/operations/" + id + "/complete", merchant)
+                            .header("If-Match", "\"1\"")
+                            .method(
+                                    "PATCH",
+                                    body(Map.of(
+                                            "payments",
+                                            List.of(
+                                                    Map.of(
+                                                            "method",
+                                                            "cash",
+                                                            "status",
+                                                            "captured",
+                                                            "amount",
+                                                            "5.00",
+                                                            "currency",
+                                                            "EUR"),
+                                                    Map.of(
+                                                            "method",
+                                                            "card",
+                                                            "status",
+                                                            "captured",
+                                                            "amount",
+                                                            "6.90",
+                                                            "currency",
+                                                            "EUR")))))
+                            .build();
+                    return send(req).thenApply(done -> {
+                        complete.record(System.nanoTime() - t1);
+                        return done.statusCode() == 200 ? null : "complete " + done.statusCode() + " " + done.body();
+                    });
+                });
+    }
+
+    // --- ceiling ----------------------------------------------------------------------------------
+
+    record Ceiling(int threads, double signaturesPerSecond, double transactionsPerSecond) {}
+
+    /** The raw limits of this machine for the work of a sale, measured now, beside the sales. */
+    private Ceiling ceiling() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        int seconds = intOption("ceiling-seconds", 10);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        PrivateKey key = g.generateKeyPair().getPrivate();
+        byte[] message = new byte[300];
+        AtomicLong signatures = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            pool.submit(() -> {
+                Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+                while (System.nanoTime() < end) {
+                    s.initSign(key);
+                    s.update(message);
+                    s.sign();
+                    signatures.incrementAndGet();
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 10, TimeUnit.SECONDS);
+        double signaturesPerSecond = signatures.get() / (double) seconds;
+        System.out.printf(
+                Locale.ROOT, "ceiling: %.0f ECDSA P-256 signatures/s on %d threads%n", signaturesPerSecond, threads);
+
+        double tps = pgTransactions(seconds);
+        System.out.printf(
+                Locale.ROOT, "ceiling: %.0f PostgreSQL write transactions/s (insert + update, commit)%n", tps);
+        return new Ceiling(threads, signaturesPerSecond, tps);
+    }
+
+    /** pgbench-like: each transaction inserts a row and updates a counter row, on 8 connections. */
+    private double pgTransactions(int seconds) throws Exception {
+        String url = options.getOrDefault(
+                "jdbc",
+                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("OPENFISKAL_LOCAL_PG_PORT", "54320")
+                        + "/openfiskal");
+        String user = options.getOrDefault("db-user", "postgres");
+        String password = options.getOrDefault("db-password", "postgres");
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS bench");
+            s.execute("CREATE TABLE IF NOT EXISTS bench.counters (id int PRIMARY KEY, n bigint NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS bench.rows (id bigserial PRIMARY KEY, counter int, payload text)");
+            s.execute("INSERT INTO bench.counters SELECT g, 0 FROM generate_series(1, 20) g ON CONFLICT DO NOTHING");
+        }
+        int connections = 8;
+        AtomicLong tx = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        for (int t = 0; t < connections; t++) {
+            int worker = t;
+            pool.submit(() -> {
+                try (Connection c = DriverManager.getConnection(url, user, password)) {
+                    c.setAutoCommit(false);
+                    PreparedStatement insert =
+                            c.prepareStatement("INSERT INTO bench.rows (counter, payload) VALUES (?, ?)");
+                    PreparedStatement update = c.prepareStatement("UPDATE bench.counters SET n = n + 1 WHERE id = ?");
+                    long i = 0;
+                    while (System.nanoTime() < end) {
+                        int counter = (int) ((worker * 7 + i++) % 20) + 1;
+                        insert.setInt(1, counter);
+                        insert.setString(2, "x".repeat(200));
+                        insert.executeUpdate();
+                        update.setInt(1, counter);
+                        update.executeUpdate();
+                        c.commit();
+                        tx.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(seconds + 30, TimeUnit.SECONDS);
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA bench CASCADE");
+        }
+        return tx.get() / (double) seconds;
+    }
+
+    // --- HTTP -------------------------------------------------------------------------------------
+
+    private JsonNode post(String path, String merchant, Object body) throws Exception {
+        HttpResponse<String> r =
+                send(request(path, merchant).POST(body(body)).build()).get();
+        if (r.statusCode() >= 300) {
+            throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return read(r.body());
+    }
+
+    private JsonNode get(String path, String merchant) throws Exception {
+        return read(send(request(path, merchant).GET().build()).get().body());
+    }
+
+    private HttpRequest.Builder request(String path, String merchant) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", UUID.randomUUID().toString());
+        if (merchant != null) {
+            b.header("X-OpenFiskal-Merchant", merchant);
+        }
+        return b;
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest r) {
+        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.BodyPublisher body(Object body) {
+        try {
+            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> address() {
+        return Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999", "country_code", "DEU");
+    }
+
+    private int intOption(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
+    }
+
+    private static Properties secrets() throws IOException {
+        Properties p = new Properties();
+        Path file = Path.of(System.getenv().getOrDefault("OPENFISKAL_DATA_DIR", ".openfiskal"), "secrets.properties");
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            }
+        }
+        return p;
+    }
+
+    // --- results ----------------------------------------------------------------------------------
+
+    record Result(double salesPerSecond, Histogram create, Histogram complete) {}
+
+    /** Latencies in microseconds; percentiles by sorting (a run has at most a few hundred thousand samples). */
+    static final class Histogram {
+        private final ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
+
+        void record(long nanos) {
+            micros.add(nanos / 1000);
+        }
+
+        double p(double percentile) {
+            long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
+            if (sorted.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1000.0;
+        }
+
+        String summary() {
+            return String.format(
+                    Locale.ROOT,
+                    "n=%d p50 %.1f ms  p95 %.1f ms  p99 %.1f ms  max %.1f ms",
+                    micros.size(),
+                    p(50),
+                    p(95),
+                    p(99),
+                    p(100));
+        }
+    }
+}
