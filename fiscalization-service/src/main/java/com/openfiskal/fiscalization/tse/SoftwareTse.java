@@ -24,9 +24,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
-import org.hibernate.LockMode;
+import java.util.function.Function;
 
 /**
  * The software TSE: real ECDSA keys and TR-03151 log messages, but no certified hardware and no legal
@@ -43,6 +44,7 @@ public class SoftwareTse implements TseProvider {
     private final KeyVault vault;
     private final SecureRandom random = new SecureRandom();
     private final AtomicReference<TseConfig.Fault> fault;
+    private final Map<String, LogMessageWriter> writers = new ConcurrentHashMap<>();
 
     public SoftwareTse(TseConfig config, KeyVault vault) {
         this.config = config;
@@ -107,6 +109,8 @@ public class SoftwareTse implements TseProvider {
         client.createdAt = tss.createdAt;
         return tss.persist()
                 .flatMap(x -> client.persist())
+                // the counters are taken with SQL on the row (next), so the row must be written first
+                .flatMap(x -> Panache.getSession().flatMap(session -> session.flush()))
                 .flatMap(x -> systemLog(tss, "initialize", new byte[0]))
                 .flatMap(x -> systemLog(tss, "registerClient", LogMessageWriter.systemParameters(clientSerial)))
                 .map(x -> new Tss(
@@ -124,11 +128,8 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE || fault.get() == TseConfig.Fault.FAIL_BEFORE_START) {
             return Uni.createFrom().failure(new TseUnavailableException("StartTransaction failed (fault injection)."));
         }
-        return activeTss(tssId, clientSerial).flatMap(tss -> {
-            tss.transactionCounter++;
-            return transactionLog(
-                    tss, "StartTransaction", clientSerial, processData, processType, tss.transactionCounter);
-        });
+        return activeTss(tssId, clientSerial)
+                .flatMap(tss -> transactionLog(tss, "StartTransaction", clientSerial, processData, processType, null));
     }
 
     @Override
@@ -179,71 +180,97 @@ public class SoftwareTse implements TseProvider {
                 .replaceWithVoid();
     }
 
+    /**
+     * The TSS with its keys; its counters are not read from here but taken by {@link #next}, so a stale
+     * copy in the caller's session can never repeat one.
+     */
     private Uni<TssEntity> activeTss(String tssId, String clientSerial) {
-        // read under the lock, not just lock: the caller's session may already hold this TSS from an
-        // unlocked read, and a lock upgrade keeps that stale state, which would repeat a counter. The flush
-        // first writes what this transaction already signed, so the fresh read includes it.
+        return TssEntity.<TssEntity>findById(tssId).flatMap(tss -> {
+            if (tss == null || !"INITIALIZED".equals(tss.state)) {
+                return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
+            }
+            return TseClientEntity.count(
+                            "tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
+                    .flatMap(n -> n == 0
+                            ? Uni.createFrom()
+                                    .failure(new TseUnavailableException("The client is not registered at the TSS."))
+                            : Uni.createFrom().item(tss));
+        });
+    }
+
+    /**
+     * Takes the next signature counter (and, for a StartTransaction, the next transaction number) in one
+     * statement on the TSS row. The row lock it takes is held until the caller's transaction ends, so the
+     * logs of one TSS are signed one after the other, and a rolled-back transaction gives its numbers back.
+     */
+    private Uni<long[]> next(String tssId, boolean newTransaction) {
         return Panache.getSession()
-                .flatMap(s -> s.flush()
-                        .flatMap(x -> s.find(TssEntity.class, tssId))
-                        .call(t -> t == null ? Uni.createFrom().voidItem() : s.refresh(t, LockMode.PESSIMISTIC_WRITE)))
-                .flatMap(tss -> {
-                    if (tss == null || !"INITIALIZED".equals(tss.state)) {
-                        return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
+                .flatMap(s -> s.createNativeQuery("""
+                UPDATE tse_tss SET signature_counter = signature_counter + 1,
+                                   transaction_counter = transaction_counter + ?2
+                 WHERE id = ?1 AND state = 'INITIALIZED'
+                RETURNING signature_counter, transaction_counter""", Object[].class)
+                        .setParameter(1, tssId)
+                        .setParameter(2, newTransaction ? 1 : 0)
+                        .getSingleResultOrNull())
+                .map(row -> {
+                    if (row == null) {
+                        throw new TseUnavailableException("The TSS is not active.");
                     }
-                    return TseClientEntity.count(
-                                    "tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
-                            .flatMap(n -> n == 0
-                                    ? Uni.createFrom()
-                                            .failure(new TseUnavailableException(
-                                                    "The client is not registered at the TSS."))
-                                    : Uni.createFrom().item(tss));
+                    return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
                 });
     }
 
+    /** A transaction log; {@code transactionNumber} null starts a new transaction and takes its number. */
     private Uni<SignedLog> transactionLog(
             TssEntity tss,
             String operation,
             String clientSerial,
             byte[] processData,
             String processType,
-            long transactionNumber) {
+            Long transactionNumber) {
         LogMessageWriter writer = writer(tss);
-        return sign(
-                tss,
-                "transaction",
-                operation,
-                clientSerial,
-                transactionNumber,
-                (counter, time) -> writer.transactionLog(
-                        operation, clientSerial, processData, processType, transactionNumber, counter, time));
+        return next(tss.id, transactionNumber == null).flatMap(counters -> {
+            long transaction = transactionNumber == null ? counters[1] : transactionNumber;
+            return store(
+                    tss,
+                    "transaction",
+                    operation,
+                    clientSerial,
+                    transaction,
+                    counters[0],
+                    time -> writer.transactionLog(
+                            operation, clientSerial, processData, processType, transaction, counters[0], time));
+        });
     }
 
     private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
         LogMessageWriter writer = writer(tss);
-        return sign(
-                tss,
-                "system",
-                operation,
-                null,
-                null,
-                (counter, time) -> writer.systemLog(operation, parameters, counter, time));
+        return next(tss.id, false)
+                .flatMap(counters -> store(
+                        tss,
+                        "system",
+                        operation,
+                        null,
+                        null,
+                        counters[0],
+                        time -> writer.systemLog(operation, parameters, counters[0], time)));
     }
 
-    /** Takes the next counter value of the locked TSS, signs, and stores the log under that counter. */
-    private Uni<SignedLog> sign(
+    /** Signs under the counter just taken and stores the log under it. */
+    private Uni<SignedLog> store(
             TssEntity tss,
             String logType,
             String operation,
             String clientSerial,
             Long transactionNumber,
-            BiFunction<Long, Instant, byte[]> encode) {
-        tss.signatureCounter++;
+            long counter,
+            Function<Instant, byte[]> encode) {
         Instant logTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        byte[] message = encode.apply(tss.signatureCounter, logTime);
+        byte[] message = encode.apply(logTime);
         TseLogEntity log = new TseLogEntity();
         log.tssId = tss.id;
-        log.signatureCounter = tss.signatureCounter;
+        log.signatureCounter = counter;
         log.logType = logType;
         log.operationType = operation;
         log.clientId = clientSerial;
@@ -253,13 +280,18 @@ public class SoftwareTse implements TseProvider {
         return log.persist()
                 .map(x -> new SignedLog(
                         transactionNumber == null ? 0 : transactionNumber,
-                        log.signatureCounter,
+                        counter,
                         logTime,
                         LogMessage.parse(message).signatureValue(),
                         message));
     }
 
+    /** One writer per TSS: the key is decrypted once, not for every log. */
     private LogMessageWriter writer(TssEntity tss) {
+        return writers.computeIfAbsent(tss.id, id -> newWriter(tss));
+    }
+
+    private LogMessageWriter newWriter(TssEntity tss) {
         String oid = tss.signatureAlgorithm.endsWith("SHA384")
                 ? TseAlgorithms.ECDSA_PLAIN_SHA384
                 : TseAlgorithms.ECDSA_PLAIN_SHA256;

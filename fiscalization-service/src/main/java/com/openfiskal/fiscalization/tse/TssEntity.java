@@ -40,10 +40,11 @@ public class TssEntity extends PanacheEntityBase {
     @Column(name = "encrypted_admin_pin")
     public byte[] encryptedAdminPin;
 
-    @Column(name = "signature_counter", nullable = false)
+    /** Written at creation only; afterwards only SoftwareTse's UPDATE … RETURNING moves it. */
+    @Column(name = "signature_counter", nullable = false, updatable = false)
     public long signatureCounter;
 
-    @Column(name = "transaction_counter", nullable = false)
+    @Column(name = "transaction_counter", nullable = false, updatable = false)
     public long transactionCounter;
 
     @Column(name = "created_at", nullable = false)

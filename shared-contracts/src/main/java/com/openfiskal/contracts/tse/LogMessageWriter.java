@@ -1,9 +1,8 @@
 package com.openfiskal.contracts.tse;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
 
 /**
@@ -15,7 +14,7 @@ public final class LogMessageWriter {
 
     private final byte[] serialNumber;
     private final TseAlgorithms.Algorithm algorithm;
-    private final PrivateKey key;
+    private final ECPrivateKey key;
 
     public LogMessageWriter(byte[] serialNumber, String algorithmOid, PrivateKey key) {
         if (serialNumber.length != 32) {
@@ -25,7 +24,11 @@ public final class LogMessageWriter {
         this.algorithm = TseAlgorithms.byOid(algorithmOid)
                 .filter(a -> a.signatureLength() > 0)
                 .orElseThrow(() -> new IllegalArgumentException("unsupported algorithm " + algorithmOid));
-        this.key = key;
+        if (!(key instanceof ECPrivateKey ec)
+                || 2 * ((ec.getParams().getCurve().getField().getFieldSize() + 7) / 8) != algorithm.signatureLength()) {
+            throw new IllegalArgumentException("the key does not fit " + algorithm.name());
+        }
+        this.key = ec;
     }
 
     /** A transaction log: [0] operation, [1] clientId, [2] processData, [3] processType, [5] transaction number. */
@@ -110,15 +113,7 @@ public final class LogMessageWriter {
 
     private byte[] sign(String logType, byte[] certified, long signatureCounter, Instant logTime) {
         byte[] dtbs = dtbs(logType, certified, serialNumber, algorithm.oid(), signatureCounter, logTime);
-        byte[] signature;
-        try {
-            Signature s = Signature.getInstance(algorithm.jdkSignature());
-            s.initSign(key);
-            s.update(dtbs);
-            signature = s.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("signing failed", e);
-        }
+        byte[] signature = PlainEcdsa.sign(key, dtbs);
         return Der.tlv(0x30, Der.concat(dtbs, Der.tlv(0x04, signature)));
     }
 }
