@@ -128,7 +128,7 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE || fault.get() == TseConfig.Fault.FAIL_BEFORE_START) {
             return Uni.createFrom().failure(new TseUnavailableException("StartTransaction failed (fault injection)."));
         }
-        return activeTss(tssId, clientSerial)
+        return activeTss(tssId)
                 .flatMap(tss -> transactionLog(tss, "StartTransaction", clientSerial, processData, processType, null));
     }
 
@@ -139,7 +139,7 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() != TseConfig.Fault.NONE) {
             return Uni.createFrom().failure(new TseUnavailableException("FinishTransaction failed (fault injection)."));
         }
-        return activeTss(tssId, clientSerial)
+        return activeTss(tssId)
                 .flatMap(tss -> TseLogEntity.count(
                                 "tssId = ?1 and transactionNumber = ?2 and operationType = 'StartTransaction' and clientId = ?3",
                                 tssId,
@@ -167,7 +167,8 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE) {
             return Uni.createFrom().failure(new TseUnavailableException("The TSE is unreachable (fault injection)."));
         }
-        return activeTss(tssId, clientSerial)
+        return activeTss(tssId)
+                .call(tss -> requireClient(tssId, clientSerial))
                 .call(tss -> systemLog(tss, "authenticateUser", LogMessageWriter.systemParameters("admin")))
                 .call(tss -> systemLog(tss, "deregisterClient", LogMessageWriter.systemParameters(clientSerial)))
                 .call(tss -> TseClientEntity.update(
@@ -184,18 +185,21 @@ public class SoftwareTse implements TseProvider {
      * The TSS with its keys; its counters are not read from here but taken by {@link #next}, so a stale
      * copy in the caller's session can never repeat one.
      */
-    private Uni<TssEntity> activeTss(String tssId, String clientSerial) {
+    private Uni<TssEntity> activeTss(String tssId) {
         return TssEntity.<TssEntity>findById(tssId).flatMap(tss -> {
             if (tss == null || !"INITIALIZED".equals(tss.state)) {
                 return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
             }
-            return TseClientEntity.count(
-                            "tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
-                    .flatMap(n -> n == 0
-                            ? Uni.createFrom()
-                                    .failure(new TseUnavailableException("The client is not registered at the TSS."))
-                            : Uni.createFrom().item(tss));
+            return Uni.createFrom().item(tss);
         });
+    }
+
+    private Uni<Void> requireClient(String tssId, String clientSerial) {
+        return TseClientEntity.count("tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
+                .flatMap(n -> n == 0
+                        ? Uni.createFrom()
+                                .failure(new TseUnavailableException("The client is not registered at the TSS."))
+                        : Uni.createFrom().voidItem());
     }
 
     /**
@@ -203,19 +207,25 @@ public class SoftwareTse implements TseProvider {
      * statement on the TSS row. The row lock it takes is held until the caller's transaction ends, so the
      * logs of one TSS are signed one after the other, and a rolled-back transaction gives its numbers back.
      */
-    private Uni<long[]> next(String tssId, boolean newTransaction) {
+    private Uni<long[]> next(String tssId, String clientSerial, boolean newTransaction) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("""
-                UPDATE tse_tss SET signature_counter = signature_counter + 1,
-                                   transaction_counter = transaction_counter + ?2
-                 WHERE id = ?1 AND state = 'INITIALIZED'
+                UPDATE tse_tss t SET signature_counter = signature_counter + 1,
+                                     transaction_counter = transaction_counter + ?2
+                 WHERE t.id = ?1 AND t.state = 'INITIALIZED'
+                   AND (CAST(?3 AS text) IS NULL OR EXISTS (SELECT 1 FROM tse_clients c
+                                               WHERE c.tss_id = t.id AND c.serial_number = CAST(?3 AS text) AND c.state = 'REGISTERED'))
                 RETURNING signature_counter, transaction_counter""", Object[].class)
                         .setParameter(1, tssId)
                         .setParameter(2, newTransaction ? 1 : 0)
+                        .setParameter(3, clientSerial)
                         .getSingleResultOrNull())
                 .map(row -> {
                     if (row == null) {
-                        throw new TseUnavailableException("The TSS is not active.");
+                        throw new TseUnavailableException(
+                                clientSerial == null
+                                        ? "The TSS is not active."
+                                        : "The TSS is not active or the client is not registered at it.");
                     }
                     return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
                 });
@@ -230,7 +240,7 @@ public class SoftwareTse implements TseProvider {
             String processType,
             Long transactionNumber) {
         LogMessageWriter writer = writer(tss);
-        return next(tss.id, transactionNumber == null).flatMap(counters -> {
+        return next(tss.id, clientSerial, transactionNumber == null).flatMap(counters -> {
             long transaction = transactionNumber == null ? counters[1] : transactionNumber;
             return store(
                     tss,
@@ -246,7 +256,7 @@ public class SoftwareTse implements TseProvider {
 
     private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
         LogMessageWriter writer = writer(tss);
-        return next(tss.id, false)
+        return next(tss.id, null, false)
                 .flatMap(counters -> store(
                         tss,
                         "system",

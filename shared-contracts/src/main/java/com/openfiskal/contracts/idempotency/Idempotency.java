@@ -112,28 +112,42 @@ public class Idempotency {
                         Map.of("Retry-After", "1")));
     }
 
+    /**
+     * Inserts the record; false when the key is taken. A concurrent duplicate's insert waits on the row
+     * until the first transaction ends (bounded by the connection's {@code lock_timeout}, 30 s, set for
+     * every service connection). An expired record is removed and the insert tried again (the rare path,
+     * so the common one is a single statement).
+     */
     private Uni<Boolean> claim(String scope, String key, String fingerprint, String requestId) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return insert(scope, key, fingerprint, requestId, now)
+                .flatMap(inserted -> inserted
+                        ? Uni.createFrom().item(true)
+                        : Panache.getSession()
+                                .flatMap(s -> s.createNativeQuery(
+                                                "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2 AND expires_at < ?3")
+                                        .setParameter(1, scope)
+                                        .setParameter(2, key)
+                                        .setParameter(3, now)
+                                        .executeUpdate())
+                                .flatMap(expired -> expired == 0
+                                        ? Uni.createFrom().item(false)
+                                        : insert(scope, key, fingerprint, requestId, now)));
+    }
+
+    private Uni<Boolean> insert(String scope, String key, String fingerprint, String requestId, OffsetDateTime now) {
         return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("SET LOCAL lock_timeout = '30s'")
-                        .executeUpdate()
-                        .flatMap(x -> s.createNativeQuery(
-                                        "DELETE FROM idempotency_records WHERE scope = ?1 AND idempotency_key = ?2 AND expires_at < ?3")
-                                .setParameter(1, scope)
-                                .setParameter(2, key)
-                                .setParameter(3, now)
-                                .executeUpdate())
-                        .flatMap(x -> s.createNativeQuery("""
+                .flatMap(s -> s.createNativeQuery("""
                         INSERT INTO idempotency_records (scope, idempotency_key, fingerprint, request_id, created_at, expires_at)
                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (scope, idempotency_key) DO NOTHING""")
-                                .setParameter(1, scope)
-                                .setParameter(2, key)
-                                .setParameter(3, fingerprint)
-                                .setParameter(4, requestId)
-                                .setParameter(5, now)
-                                .setParameter(6, now.plus(config.retention()))
-                                .executeUpdate())
-                        .map(n -> n == 1));
+                        .setParameter(1, scope)
+                        .setParameter(2, key)
+                        .setParameter(3, fingerprint)
+                        .setParameter(4, requestId)
+                        .setParameter(5, now)
+                        .setParameter(6, now.plus(config.retention()))
+                        .executeUpdate())
+                .map(n -> n == 1);
     }
 
     private Uni<Response> replayOrConflict(String scope, String key, String fingerprint) {
