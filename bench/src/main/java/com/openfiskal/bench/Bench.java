@@ -2,23 +2,28 @@ package com.openfiskal.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.tse.LogMessageWriter;
+import com.openfiskal.contracts.tse.TseAlgorithms;
+import com.openfiskal.contracts.tse.TseKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +60,9 @@ public final class Bench {
         this.options = options;
         this.base = options.getOrDefault("url", "http://localhost:8080");
         this.key = options.getOrDefault("key", secrets().getProperty("bootstrap-api-key"));
+        // HTTP/1.1 with a connection per request in flight, as POS back ends call
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newFixedThreadPool(4))
                 .build();
@@ -329,18 +336,22 @@ public final class Bench {
         int seconds = intOption("ceiling-seconds", 10);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
-        PrivateKey key = g.generateKeyPair().getPrivate();
-        byte[] message = new byte[300];
+        KeyPair pair = g.generateKeyPair();
+        // the exact work of the software TSE: a TR-03151 transaction log, encoded and signed
+        LogMessageWriter writer = new LogMessageWriter(
+                TseKeys.serialNumber((ECPublicKey) pair.getPublic()),
+                TseAlgorithms.ECDSA_PLAIN_SHA256,
+                pair.getPrivate());
+        byte[] processData = "Beleg^10.00_0.00_0.00_0.00_0.00^5.00:Bar_5.00:Unbar".getBytes(StandardCharsets.UTF_8);
         AtomicLong signatures = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         for (int t = 0; t < threads; t++) {
             pool.submit(() -> {
-                Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+                long n = 0;
                 while (System.nanoTime() < end) {
-                    s.initSign(key);
-                    s.update(message);
-                    s.sign();
+                    writer.transactionLog(
+                            "FinishTransaction", "reg_bench", processData, "Kassenbeleg-V1", ++n, n, Instant.now());
                     signatures.incrementAndGet();
                 }
                 return null;
@@ -350,7 +361,10 @@ public final class Bench {
         pool.awaitTermination(seconds + 10, TimeUnit.SECONDS);
         double signaturesPerSecond = signatures.get() / (double) seconds;
         System.out.printf(
-                Locale.ROOT, "ceiling: %.0f ECDSA P-256 signatures/s on %d threads%n", signaturesPerSecond, threads);
+                Locale.ROOT,
+                "ceiling: %.0f signed TSE log messages/s (ECDSA P-256) on %d threads%n",
+                signaturesPerSecond,
+                threads);
 
         double tps = pgTransactions(seconds);
         System.out.printf(

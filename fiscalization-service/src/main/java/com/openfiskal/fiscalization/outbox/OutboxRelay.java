@@ -96,16 +96,21 @@ public class OutboxRelay {
             if (list.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            List<Long> done = new ArrayList<>();
+            // Handed to the producer in seq order and acknowledged together: the producer keeps that order
+            // per partition (idempotent, at most 5 requests in flight), and waiting for each ack in turn
+            // would stretch a batch to one linger per event. A batch is deleted only when every record of
+            // it was acknowledged; after a failure it is sent again (consumers drop duplicates).
             return Multi.createFrom()
                     .iterable(list)
                     .onItem()
-                    .transformToUniAndConcatenate(r -> send(r).invoke(() -> done.add(r.getLong(0))))
+                    .transformToUni(this::send)
+                    .merge(list.size())
                     .collect()
-                    .last()
+                    .asList()
                     .flatMap(x -> conn.preparedQuery("DELETE FROM outbox WHERE seq = ANY($1)")
-                            .execute(Tuple.of(done.toArray(new Long[0]))))
-                    .map(x -> done.size());
+                            .execute(Tuple.of(
+                                    list.stream().map(r -> r.getLong(0)).toArray(Long[]::new))))
+                    .map(x -> list.size());
         });
     }
 
