@@ -8,10 +8,10 @@ import com.openfiskal.contracts.fiscalization.model.LocationUpdate;
 import com.openfiskal.contracts.http.IfMatch;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
-import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.common.AddressColumns;
 import com.openfiskal.fiscalization.common.Addresses;
+import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.register.RegisterEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -65,18 +65,14 @@ public class LocationService {
 
     @WithSession
     public Uni<Page<LocationEntity>> list(Integer limit, String cursor) {
-        String filters = Cursor.filters("locations", caller.merchantId());
-        String after = Cursor.decode(cursor, filters);
-        int n = Cursor.limit(limit);
-        String q = "merchantId = :merchant and deletedAt is null" + (after == null ? "" : " and id < :after");
-        Parameters p = Parameters.with("merchant", caller.merchantId());
-        if (after != null) {
-            p.and("after", after);
-        }
-        return LocationEntity.<LocationEntity>find(q + " order by id desc", p)
-                .range(0, n)
-                .list()
-                .map(rows -> Page.of(rows, n, l -> l.id, filters));
+        return ListQuery.of(
+                        limit,
+                        cursor,
+                        "merchantId = :merchant and deletedAt is null",
+                        Parameters.with("merchant", caller.merchantId()),
+                        "locations",
+                        caller.merchantId())
+                .page((q, p) -> LocationEntity.<LocationEntity>find(q, p), l -> l.id);
     }
 
     @WithTransaction

@@ -10,9 +10,9 @@ import com.openfiskal.contracts.fiscalization.model.MerchantUpdate;
 import com.openfiskal.contracts.http.IfMatch;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
-import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.common.Addresses;
+import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.location.LocationEntity;
 import com.openfiskal.fiscalization.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -66,23 +66,15 @@ public class MerchantService {
 
     @WithSession
     public Uni<Page<MerchantEntity>> list(Integer limit, String cursor, String status) {
-        String filters = Cursor.filters("merchants", status);
-        String after = Cursor.decode(cursor, filters);
-        int n = Cursor.limit(limit);
-        StringBuilder q = new StringBuilder("tenantId = :tenant and countryCode = :country and deletedAt is null");
-        Parameters p = Parameters.with("tenant", caller.tenantId()).and("country", caller.country());
-        if (status != null) {
-            q.append(" and status = :status");
-            p.and("status", status);
-        }
-        if (after != null) {
-            q.append(" and id < :after");
-            p.and("after", after);
-        }
-        return MerchantEntity.<MerchantEntity>find(q + " order by id desc", p)
-                .range(0, n)
-                .list()
-                .map(rows -> Page.of(rows, n, m -> m.id, filters));
+        return ListQuery.of(
+                        limit,
+                        cursor,
+                        "tenantId = :tenant and countryCode = :country and deletedAt is null",
+                        Parameters.with("tenant", caller.tenantId()).and("country", caller.country()),
+                        "merchants",
+                        status)
+                .eq("status", status)
+                .page((q, p) -> MerchantEntity.<MerchantEntity>find(q, p), m -> m.id);
     }
 
     @WithTransaction

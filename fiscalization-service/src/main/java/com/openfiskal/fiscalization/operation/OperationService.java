@@ -18,8 +18,8 @@ import com.openfiskal.contracts.http.IfMatch;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.kassensichv.ProcessData;
-import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
+import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.common.QueryParams;
 import com.openfiskal.fiscalization.register.RegisterEntity;
 import com.openfiskal.fiscalization.register.RegisterEvents;
@@ -514,41 +514,30 @@ public class OperationService {
         String so = QueryParams.upper(source, "source", SOURCES);
         Instant from = QueryParams.instant(createdFrom, "created_from");
         Instant to = QueryParams.instant(createdTo, "created_to");
-        String filters = Cursor.filters(
-                "operations", caller.merchantId(), registerId, sessionId, t, st, so, externalId, from, to);
-        String after = Cursor.decode(cursor, filters);
-        int n = Cursor.limit(limit);
-        StringBuilder q = new StringBuilder("merchantId = :merchant");
-        Parameters p = Parameters.with("merchant", caller.merchantId());
-        filter(q, p, "registerId", registerId);
-        filter(q, p, "sessionId", sessionId);
-        filter(q, p, "type", t);
-        filter(q, p, "status", st);
-        filter(q, p, "source", so);
-        filter(q, p, "externalId", externalId);
-        if (from != null) {
-            q.append(" and createdAt >= :from");
-            p.and("from", from);
-        }
-        if (to != null) {
-            q.append(" and createdAt <= :to");
-            p.and("to", to);
-        }
-        if (after != null) {
-            q.append(" and id < :after");
-            p.and("after", after);
-        }
-        return OperationEntity.<OperationEntity>find(q + " order by id desc", p)
-                .range(0, n)
-                .list()
-                .map(rows -> Page.of(rows, n, o -> o.id, filters));
-    }
-
-    private static void filter(StringBuilder q, Parameters p, String field, String value) {
-        if (value != null) {
-            q.append(" and ").append(field).append(" = :").append(field);
-            p.and(field, value);
-        }
+        return ListQuery.of(
+                        limit,
+                        cursor,
+                        "merchantId = :merchant",
+                        Parameters.with("merchant", caller.merchantId()),
+                        "operations",
+                        caller.merchantId(),
+                        registerId,
+                        sessionId,
+                        t,
+                        st,
+                        so,
+                        externalId,
+                        from,
+                        to)
+                .eq("registerId", registerId)
+                .eq("sessionId", sessionId)
+                .eq("type", t)
+                .eq("status", st)
+                .eq("source", so)
+                .eq("externalId", externalId)
+                .from("createdAt", from)
+                .to("createdAt", to)
+                .page((q, p) -> OperationEntity.<OperationEntity>find(q, p), o -> o.id);
     }
 
     /** An operation of the caller's merchant, or 404. */

@@ -137,21 +137,13 @@ public class FiscalizationService {
                                     "decommission_regime_unsupported", null, "The register is not on KassenSichV.");
                         }
                         if (r.tssId == null) {
-                            throw ApiException.rule(
-                                    ErrorCode.REGIME_VALIDATION_FAILED,
-                                    "tse_client_missing",
-                                    null,
-                                    "No active TSS or client is recorded for the register.");
+                            throw tseClientMissing();
                         }
                         return TssEntity.<TssEntity>findById(r.tssId);
                     })
                     .flatMap(tss -> {
                         if (tss == null || !"INITIALIZED".equals(tss.state)) {
-                            throw ApiException.rule(
-                                    ErrorCode.REGIME_VALIDATION_FAILED,
-                                    "tse_client_missing",
-                                    null,
-                                    "No active TSS or client is recorded for the register.");
+                            throw tseClientMissing();
                         }
                         if (tss.encryptedAdminPin == null) {
                             throw ApiException.rule(
@@ -180,6 +172,14 @@ public class FiscalizationService {
                                 });
                     });
         });
+    }
+
+    private static ApiException tseClientMissing() {
+        return ApiException.rule(
+                ErrorCode.REGIME_VALIDATION_FAILED,
+                "tse_client_missing",
+                null,
+                "No active TSS or client is recorded for the register.");
     }
 
     /** Provisions pending registers one by one; each in its own transaction, skipping rows another worker holds. */

@@ -8,8 +8,8 @@ import com.openfiskal.contracts.fiscalization.model.RegisterUpdate;
 import com.openfiskal.contracts.http.IfMatch;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
-import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
+import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.location.LocationService;
 import com.openfiskal.fiscalization.operation.OperationEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -70,31 +70,20 @@ public class RegisterService {
     @WithSession
     public Uni<Page<RegisterEntity>> list(
             Integer limit, String cursor, String locationId, String status, String fiscalizationStatus) {
-        String filters = Cursor.filters("registers", caller.merchantId(), locationId, status, fiscalizationStatus);
-        String after = Cursor.decode(cursor, filters);
-        int n = Cursor.limit(limit);
-        StringBuilder q = new StringBuilder("merchantId = :merchant and deletedAt is null");
-        Parameters p = Parameters.with("merchant", caller.merchantId());
-        if (locationId != null) {
-            q.append(" and locationId = :location");
-            p.and("location", locationId);
-        }
-        if (status != null) {
-            q.append(" and status = :status");
-            p.and("status", status);
-        }
-        if (fiscalizationStatus != null) {
-            q.append(" and fiscalizationStatus = :fstatus");
-            p.and("fstatus", fiscalizationStatus);
-        }
-        if (after != null) {
-            q.append(" and id < :after");
-            p.and("after", after);
-        }
-        return RegisterEntity.<RegisterEntity>find(q + " order by id desc", p)
-                .range(0, n)
-                .list()
-                .map(rows -> Page.of(rows, n, r -> r.id, filters));
+        return ListQuery.of(
+                        limit,
+                        cursor,
+                        "merchantId = :merchant and deletedAt is null",
+                        Parameters.with("merchant", caller.merchantId()),
+                        "registers",
+                        caller.merchantId(),
+                        locationId,
+                        status,
+                        fiscalizationStatus)
+                .eq("locationId", locationId)
+                .eq("status", status)
+                .eq("fiscalizationStatus", fiscalizationStatus)
+                .page((q, p) -> RegisterEntity.<RegisterEntity>find(q, p), r -> r.id);
     }
 
     @WithTransaction

@@ -14,8 +14,8 @@ import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.kassensichv.Money;
 import com.openfiskal.contracts.kassensichv.ProcessData;
-import com.openfiskal.contracts.paging.Cursor;
 import com.openfiskal.contracts.paging.Page;
+import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.common.QueryParams;
 import com.openfiskal.fiscalization.operation.OperationAuditEntity;
 import com.openfiskal.fiscalization.operation.OperationEntity;
@@ -505,39 +505,24 @@ public class SessionService {
             Integer limit, String cursor, String registerId, String status, String closedFrom, String closedTo) {
         Instant from = QueryParams.instant(closedFrom, "closed_from");
         Instant to = QueryParams.instant(closedTo, "closed_to");
-        String filters = Cursor.filters("sessions", caller.merchantId(), registerId, status, from, to);
-        String after = Cursor.decode(cursor, filters);
-        int n = Cursor.limit(limit);
-        StringBuilder q = new StringBuilder("merchantId = :merchant");
-        Parameters p = Parameters.with("merchant", caller.merchantId());
-        if (registerId != null) {
-            q.append(" and registerId = :register");
-            p.and("register", registerId);
-        }
-        if (status != null) {
-            q.append(" and status = :status");
-            p.and("status", status);
-        }
-        if (from != null) {
-            q.append(" and closedAt >= :from");
-            p.and("from", from);
-        }
-        if (to != null) {
-            q.append(" and closedAt <= :to");
-            p.and("to", to);
-        }
-        if (after != null) {
-            q.append(" and id < :after");
-            p.and("after", after);
-        }
-        return SessionEntity.<SessionEntity>find(q + " order by id desc", p)
-                .range(0, n)
-                .list()
-                .flatMap(rows -> {
-                    Page<SessionEntity> page = Page.of(rows, n, s -> s.id, filters);
-                    return renderAll(page.items(), 0, new java.util.ArrayList<>())
-                            .map(items -> new Page<>(items, page.hasMore(), page.nextCursor()));
-                });
+        return ListQuery.of(
+                        limit,
+                        cursor,
+                        "merchantId = :merchant",
+                        Parameters.with("merchant", caller.merchantId()),
+                        "sessions",
+                        caller.merchantId(),
+                        registerId,
+                        status,
+                        from,
+                        to)
+                .eq("registerId", registerId)
+                .eq("status", status)
+                .from("closedAt", from)
+                .to("closedAt", to)
+                .page((q, p) -> SessionEntity.<SessionEntity>find(q, p), s -> s.id)
+                .flatMap(page -> renderAll(page.items(), 0, new java.util.ArrayList<>())
+                        .map(items -> new Page<>(items, page.hasMore(), page.nextCursor())));
     }
 
     private Uni<List<ObjectNode>> renderAll(List<SessionEntity> rows, int i, List<ObjectNode> out) {
