@@ -137,6 +137,9 @@ public final class EmbeddedStack implements AutoCloseable {
                 .setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")
+                // the embedded binaries default to synchronous_commit=off, under which a PostgreSQL crash can
+                // lose commits that were already acknowledged; an acknowledged sale must survive that
+                .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", fresh && Boolean.getBoolean("openfiskal.local.fast-fsync-off") ? "off" : "on")
                 .start();
         try (Connection c = pg.getPostgresDatabase().getConnection();
