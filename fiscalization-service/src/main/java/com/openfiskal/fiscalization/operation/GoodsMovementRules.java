@@ -7,7 +7,6 @@ import com.openfiskal.contracts.fiscalization.model.GoodsMovementCreate;
 import com.openfiskal.contracts.fiscalization.model.LineItemInput;
 import com.openfiskal.contracts.fiscalization.model.PaymentInput;
 import com.openfiskal.contracts.fiscalization.model.TaxInput;
-import com.openfiskal.contracts.kassensichv.Money;
 import com.openfiskal.contracts.kassensichv.Vat;
 import com.openfiskal.contracts.kassensichv.VatTable;
 import java.math.BigDecimal;
@@ -140,13 +139,7 @@ final class GoodsMovementRules {
 
     /** Row 15: the KassenSichV rules of a POS operation on a KassenSichV register. */
     static void regime(GoodsMovementCreate in, String currency) {
-        if (!"EUR".equals(currency)) {
-            throw ApiException.rule(
-                    ErrorCode.REGIME_VALIDATION_FAILED,
-                    "currency_not_eur",
-                    "/currency",
-                    "A KassenSichV register records EUR only.");
-        }
+        KassenSichVRules.eurOnly(currency);
         List<LineItemInput> lines = in.getLineItems() == null ? List.of() : in.getLineItems();
         for (int i = 0; i < lines.size(); i++) {
             List<TaxInput> taxes =
@@ -228,10 +221,7 @@ final class GoodsMovementRules {
 
     /** §2.7 fiscal precision: what is signed and exported has 2 decimals. */
     static void precision(String amount, String field) {
-        if (amount != null && Money.fractionDigits(dec(amount)) > 2) {
-            throw ApiException.rule(
-                    "amount_precision_invalid", field, "On a KassenSichV register amounts have at most 2 decimals.");
-        }
+        KassenSichVRules.precision(amount == null ? null : dec(amount), field);
     }
 
     static BigDecimal dec(String s) {

@@ -1,12 +1,14 @@
 package com.openfiskal.fiscalization.operation;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 
 /** A goods movement or a session event (API.md §6, §7). Amounts are kept exactly as received. */
 @Entity
@@ -124,6 +126,20 @@ public class OperationEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** At most this many OPEN operations are named in an error (API.md §2.12 {@code open_operation_ids}). */
+    public static final int MAX_LISTED_OPEN = 100;
+
+    /**
+     * Ids of the OPEN operations, oldest first and at most {@link #MAX_LISTED_OPEN}, of a session
+     * ({@code sessionId}) or a register ({@code registerId}): what blocks a count, close or decommission.
+     */
+    public static Uni<List<String>> openIds(String field, String id) {
+        return OperationEntity.<OperationEntity>find(field + " = ?1 and status = 'OPEN' order by id", id)
+                .range(0, MAX_LISTED_OPEN - 1)
+                .list()
+                .map(open -> open.stream().map(o -> o.id).toList());
+    }
 
     public boolean isSessionEvent() {
         return type.startsWith("SESSION_");

@@ -68,7 +68,7 @@ public class OperationService {
     private final OperationRequests requests;
     private final OperationJson json;
     private final OperationEvents events;
-    private final TseSigning signing;
+    private final OperationSigner signer;
     private final ObjectMapper mapper;
 
     public OperationService(
@@ -79,7 +79,7 @@ public class OperationService {
             OperationRequests requests,
             OperationJson json,
             OperationEvents events,
-            TseSigning signing,
+            OperationSigner signer,
             ObjectMapper mapper) {
         this.caller = caller;
         this.registers = registers;
@@ -88,7 +88,7 @@ public class OperationService {
         this.requests = requests;
         this.json = json;
         this.events = events;
-        this.signing = signing;
+        this.signer = signer;
         this.mapper = mapper;
     }
 
@@ -142,9 +142,8 @@ public class OperationService {
                 }
                 boolean kassenSichV = r != null && KASSENSICHV.equals(r.regime);
                 GoodsMovementRules.amounts(type, kassenSichV, in);
-                if (s != null && !s.currency.equals(in.getCurrency())) {
-                    throw ApiException.rule(
-                            "currency_mismatch", "/currency", "The currency must be the session's " + s.currency + ".");
+                if (s != null) {
+                    SessionService.requireCurrency(s, in.getCurrency());
                 }
                 if (kassenSichV) {
                     GoodsMovementRules.regime(in, in.getCurrency());
@@ -250,7 +249,7 @@ public class OperationService {
                 GoodsMovementRules.payments(o, details.path("line_items").size() > 0, payments, kassenSichV);
                 ArrayNode legs = paymentLegs(payments, processedAt);
                 if (r == null) {
-                    return finishComplete(o, details, legs, null).map(x -> new Attempt(o, null));
+                    return finishComplete(o, details, legs).map(x -> new Attempt(o, null));
                 }
                 requireFiscalized(r);
                 return requireTse(r).flatMap(missing -> {
@@ -258,16 +257,16 @@ public class OperationService {
                         return Uni.createFrom().item(new Attempt(o, missing));
                     }
                     String processData = ProcessData.receipt(lines(details), o.tipAmount, legsOf(legs));
-                    return sign(o, r, processData, "complete", null)
-                            .flatMap(outcome -> outcome instanceof TseSigning.Signed signed
-                                    ? finishComplete(o, details, legs, signed).map(x -> new Attempt(o, null))
+                    return signer.sign(o, r, processData, "complete", null)
+                            .flatMap(outcome -> outcome instanceof TseSigning.Signed
+                                    ? finishComplete(o, details, legs).map(x -> new Attempt(o, null))
                                     : Uni.createFrom().item(new Attempt(o, refusal((TseSigning.Failed) outcome))));
                 });
             });
         });
     }
 
-    private Uni<Void> finishComplete(OperationEntity o, ObjectNode details, ArrayNode legs, TseSigning.Signed signed) {
+    private Uni<Void> finishComplete(OperationEntity o, ObjectNode details, ArrayNode legs) {
         Instant now = Timestamps.now();
         details.set("payments", legs);
         o.details = json.write(details);
@@ -282,12 +281,6 @@ public class OperationService {
             }
         }
         o.cashAmount = cash;
-        if (signed != null) {
-            o.fiscalInformation = json.write(signed.fiscalInformation());
-            o.tseTransactionNumber = signed.transactionNumber();
-            o.tseStartedTransaction = null;
-            o.tseStartedEvent = null;
-        }
         return events.operation(OperationEvents.COMPLETED, o, caller.tenantId());
     }
 
@@ -298,7 +291,7 @@ public class OperationService {
         long expected = IfMatch.required(ifMatch);
         return changeable(id, expected).flatMap(o -> {
             if (!o.isPos()) {
-                return finishVoid(o, body, null).map(x -> new Attempt(o, null));
+                return finishVoid(o, body, false).map(x -> new Attempt(o, null));
             }
             return RegisterEntity.<RegisterEntity>findById(o.registerId).flatMap(r -> {
                 requireFiscalized(r);
@@ -308,52 +301,30 @@ public class OperationService {
                     }
                     ObjectNode details = json.details(o);
                     String processData = ProcessData.abort(lines(details), o.tipAmount);
-                    return sign(o, r, processData, "void", body.getNote())
-                            .flatMap(outcome -> outcome instanceof TseSigning.Signed signed
-                                    ? finishVoid(o, body, signed).map(x -> new Attempt(o, null))
+                    return signer.sign(o, r, processData, "void", body.getNote())
+                            .flatMap(outcome -> outcome instanceof TseSigning.Signed
+                                    ? finishVoid(o, body, true).map(x -> new Attempt(o, null))
                                     : Uni.createFrom().item(new Attempt(o, refusal((TseSigning.Failed) outcome))));
                 });
             });
         });
     }
 
-    private Uni<Void> finishVoid(OperationEntity o, OperationVoid body, TseSigning.Signed signed) {
+    /** {@code signed}: the abort was signed, and that attempt (with the void note) is already audited. */
+    private Uni<Void> finishVoid(OperationEntity o, OperationVoid body, boolean signed) {
         Instant now = Timestamps.now();
         o.status = "VOIDED";
         o.voidReason = body.getReason().toString();
         o.voidedAt = now;
         o.updatedAt = now;
         o.resourceVersion++;
-        if (signed != null) {
-            o.fiscalInformation = json.write(signed.fiscalInformation());
-            o.tseTransactionNumber = signed.transactionNumber();
-            o.tseStartedTransaction = null;
-            o.tseStartedEvent = null;
-        }
-        Uni<Void> audit = signed == null
-                ? audit(o, "void", "voided", null, null, body.getNote())
-                : Uni.createFrom().voidItem();
+        Uni<Void> audit = signed
+                ? Uni.createFrom().voidItem()
+                : OperationAuditEntity.record(o.id, "void", "voided", null, null, body.getNote());
         return audit.flatMap(x -> events.operation(OperationEvents.VOIDED, o, caller.tenantId()));
     }
 
     // --- signing shared by complete and void ------------------------------------------------------
-
-    private Uni<TseSigning.Outcome> sign(
-            OperationEntity o, RegisterEntity r, String processData, String action, String note) {
-        ObjectNode startEvent = o.tseStartedEvent == null ? null : (ObjectNode) json.parse(o.tseStartedEvent);
-        return signing.sign(r, processData, o.tseStartedTransaction, startEvent).flatMap(outcome -> {
-            if (outcome instanceof TseSigning.Failed f) {
-                if (f.phase() == 2) {
-                    o.tseStartedTransaction = f.startedTransaction();
-                    o.tseStartedEvent = json.write(f.startEvent());
-                }
-                return audit(o, action, "failed", f.phase(), f.startedTransaction(), f.message())
-                        .replaceWith(outcome);
-            }
-            TseSigning.Signed s = (TseSigning.Signed) outcome;
-            return audit(o, action, "signed", null, s.transactionNumber(), note).replaceWith(outcome);
-        });
-    }
 
     private static ApiException refusal(TseSigning.Failed f) {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -418,11 +389,6 @@ public class OperationService {
             }
             return o;
         });
-    }
-
-    private static Uni<Void> audit(
-            OperationEntity o, String action, String outcome, Integer phase, Long transaction, String message) {
-        return OperationAuditEntity.record(o.id, action, outcome, phase, transaction, message);
     }
 
     // --- payments ---------------------------------------------------------------------------------

@@ -118,18 +118,14 @@ public class FiscalizationService {
                         Map.of("session_id", r.openSessionId),
                         Map.of());
             }
-            return OperationEntity.<OperationEntity>find("registerId = ?1 and status = 'OPEN' order by id", r.id)
-                    .range(0, 99)
-                    .list()
+            return OperationEntity.openIds("registerId", r.id)
                     .flatMap(open -> {
                         if (!open.isEmpty()) {
                             throw new ApiException(
                                     ErrorCode.REGISTER_INVALID_FISCAL_STATE,
                                     409,
                                     "OPEN operations exist on the register. Complete or void them first.",
-                                    Map.of(
-                                            "open_operation_ids",
-                                            open.stream().map(o -> o.id).toList()),
+                                    Map.of("open_operation_ids", open),
                                     Map.of());
                         }
                         if (!REGIME.equals(r.regime)) {

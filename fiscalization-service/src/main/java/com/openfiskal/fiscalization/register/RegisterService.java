@@ -12,6 +12,7 @@ import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.location.LocationService;
 import com.openfiskal.fiscalization.operation.OperationEntity;
+import com.openfiskal.fiscalization.session.SessionService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -108,12 +109,8 @@ public class RegisterService {
                     String newStatus =
                             in.getStatus() == null ? r.status : in.getStatus().toString();
                     if ("inactive".equals(newStatus) && !"inactive".equals(r.status) && r.openSessionId != null) {
-                        throw new ApiException(
-                                ErrorCode.SESSION_INVALID_STATE,
-                                409,
-                                "A session is in progress on the register. Close it first.",
-                                Map.of("session_id", r.openSessionId),
-                                Map.of());
+                        throw SessionService.invalidState(
+                                "A session is in progress on the register. Close it first.", r.openSessionId);
                     }
                     boolean changed = false;
                     if (moves) {

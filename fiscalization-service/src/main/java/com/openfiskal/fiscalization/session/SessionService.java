@@ -17,11 +17,12 @@ import com.openfiskal.contracts.kassensichv.ProcessData;
 import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.common.QueryParams;
-import com.openfiskal.fiscalization.operation.OperationAuditEntity;
+import com.openfiskal.fiscalization.operation.KassenSichVRules;
 import com.openfiskal.fiscalization.operation.OperationEntity;
 import com.openfiskal.fiscalization.operation.OperationEvents;
 import com.openfiskal.fiscalization.operation.OperationJson;
 import com.openfiskal.fiscalization.operation.OperationRequests;
+import com.openfiskal.fiscalization.operation.OperationSigner;
 import com.openfiskal.fiscalization.register.RegisterEntity;
 import com.openfiskal.fiscalization.register.RegisterService;
 import com.openfiskal.fiscalization.tse.TseSigning;
@@ -50,7 +51,6 @@ public class SessionService {
     private static final Set<String> CASH_IN = Set.of("pay_in", "transfer_in", "private_deposit");
     private static final Set<String> CASH_OUT =
             Set.of("pay_out", "drop", "private_withdrawal", "wage_payment", "tip_payout");
-    private static final int MAX_LISTED_OPERATIONS = 100;
 
     private final Caller caller;
     private final RegisterService registers;
@@ -58,7 +58,7 @@ public class SessionService {
     private final OperationJson json;
     private final OperationEvents events;
     private final SessionTotals totals;
-    private final TseSigning signing;
+    private final OperationSigner signer;
     private final ObjectMapper mapper;
 
     public SessionService(
@@ -68,7 +68,7 @@ public class SessionService {
             OperationJson json,
             OperationEvents events,
             SessionTotals totals,
-            TseSigning signing,
+            OperationSigner signer,
             ObjectMapper mapper) {
         this.caller = caller;
         this.registers = registers;
@@ -76,7 +76,7 @@ public class SessionService {
         this.json = json;
         this.events = events;
         this.totals = totals;
-        this.signing = signing;
+        this.signer = signer;
         this.mapper = mapper;
     }
 
@@ -89,6 +89,14 @@ public class SessionService {
             return Uni.createFrom().nullItem();
         }
         return SessionEntity.findById(r.openSessionId);
+    }
+
+    /** Rule {@code currency_mismatch}: an operation of a session is in the session's currency. */
+    public static void requireCurrency(SessionEntity s, String currency) {
+        if (!s.currency.equals(currency)) {
+            throw ApiException.rule(
+                    "currency_mismatch", "/currency", "The currency must be the session's " + s.currency + ".");
+        }
     }
 
     public static ApiException invalidState(String message, String sessionId) {
@@ -168,22 +176,15 @@ public class SessionService {
         if (c.source() != null && !"POS".equals(c.source().toUpperCase(Locale.ROOT))) {
             throw ApiException.rule("session_source_must_be_pos", "/source", "Session events are always POS.");
         }
-        if ("KassenSichV".equals(r.regime) && !"EUR".equals(c.currency())) {
-            throw ApiException.rule(
-                    ErrorCode.REGIME_VALIDATION_FAILED,
-                    "currency_not_eur",
-                    "/currency",
-                    "A KassenSichV register records EUR only.");
+        boolean kassenSichV = "KassenSichV".equals(r.regime);
+        if (kassenSichV) {
+            KassenSichVRules.eurOnly(c.currency());
         }
-        if (s != null && !s.currency.equals(c.currency())) {
-            throw ApiException.rule(
-                    "currency_mismatch", "/currency", "The currency must be the session's " + s.currency + ".");
+        if (s != null) {
+            requireCurrency(s, c.currency());
         }
-        if ("KassenSichV".equals(r.regime) && amount != null && Money.fractionDigits(amount) > 2) {
-            throw ApiException.rule(
-                    "amount_precision_invalid",
-                    amountField,
-                    "On a KassenSichV register amounts have at most 2 decimals.");
+        if (kassenSichV) {
+            KassenSichVRules.precision(amount, amountField);
         }
     }
 
@@ -345,16 +346,11 @@ public class SessionService {
     private Uni<Void> publishClosed(SessionEntity s) {
         return OperationEntity.<OperationEntity>list("sessionId = ?1 order by id", s.id)
                 .flatMap(ops -> {
-                    ObjectNode t = totals.of(ops);
+                    Figures f = figures(ops);
+                    ObjectNode t = f.totals();
+                    Long first = f.firstTse();
+                    Long last = f.lastTse();
                     s.totals = json.write(t);
-                    Long first = null;
-                    Long last = null;
-                    for (OperationEntity op : ops) {
-                        if (op.tseTransactionNumber != null) {
-                            first = first == null ? op.tseTransactionNumber : Math.min(first, op.tseTransactionNumber);
-                            last = last == null ? op.tseTransactionNumber : Math.max(last, op.tseTransactionNumber);
-                        }
-                    }
                     s.firstTseTransactionNumber = first;
                     s.lastTseTransactionNumber = last;
                     ObjectNode data = mapper.createObjectNode();
@@ -415,26 +411,15 @@ public class SessionService {
      * records the phase. Then {@code operation.completed} is published.
      */
     private Uni<OperationEntity> signAndPublish(OperationEntity o, RegisterEntity r, BigDecimal amount) {
-        return signing.sign(r, ProcessData.sessionEvent(amount), null, null)
-                .flatMap(outcome -> {
-                    if (outcome instanceof TseSigning.Signed signed) {
-                        o.fiscalInformation = json.write(signed.fiscalInformation());
-                        o.tseTransactionNumber = signed.transactionNumber();
-                        return OperationAuditEntity.record(
-                                o.id, "sign", "signed", null, signed.transactionNumber(), null);
+        return signer.sign(o, r, ProcessData.sessionEvent(amount), "sign", null)
+                .invoke(outcome -> {
+                    if (outcome instanceof TseSigning.Failed f) {
+                        ObjectNode error = mapper.createObjectNode();
+                        error.put("phase", f.phase());
+                        error.put("message", f.message());
+                        error.put("occurred_at", Timestamps.format(Timestamps.now()));
+                        o.fiscalError = json.write(error);
                     }
-                    TseSigning.Failed f = (TseSigning.Failed) outcome;
-                    ObjectNode error = mapper.createObjectNode();
-                    error.put("phase", f.phase());
-                    error.put("message", f.message());
-                    error.put("occurred_at", Timestamps.format(Timestamps.now()));
-                    o.fiscalError = json.write(error);
-                    if (f.phase() == 2) {
-                        o.tseStartedTransaction = f.startedTransaction();
-                        o.tseStartedEvent = json.write(f.startEvent());
-                    }
-                    return OperationAuditEntity.record(
-                            o.id, "sign", "failed", f.phase(), f.startedTransaction(), f.message());
                 })
                 .flatMap(x -> events.operation(OperationEvents.COMPLETED, o, caller.tenantId()))
                 .replaceWith(o);
@@ -467,25 +452,19 @@ public class SessionService {
 
     /** 409 session_invalid_state with the OPEN operations that block a count or close. */
     private Uni<Void> requireNoOpenOperations(SessionEntity s) {
-        return OperationEntity.<OperationEntity>find("sessionId = ?1 and status = 'OPEN' order by id", s.id)
-                .range(0, MAX_LISTED_OPERATIONS - 1)
-                .list()
-                .map(open -> {
+        return OperationEntity.openIds("sessionId", s.id)
+                .invoke(open -> {
                     if (!open.isEmpty()) {
                         throw new ApiException(
                                 ErrorCode.SESSION_INVALID_STATE,
                                 409,
                                 open.size()
                                         + " operation(s) of the session are still OPEN. Complete or void them first.",
-                                Map.of(
-                                        "session_id",
-                                        s.id,
-                                        "open_operation_ids",
-                                        open.stream().map(o -> o.id).toList()),
+                                Map.of("session_id", s.id, "open_operation_ids", open),
                                 Map.of());
                     }
-                    return null;
-                });
+                })
+                .replaceWithVoid();
     }
 
     // --- reading ----------------------------------------------------------------------------------
@@ -535,25 +514,36 @@ public class SessionService {
         });
     }
 
+    /** The totals of a session's operations and the lowest and highest TSE transaction number signed in it. */
+    private record Figures(ObjectNode totals, Long firstTse, Long lastTse) {}
+
+    private Figures figures(List<OperationEntity> ops) {
+        Long first = null;
+        Long last = null;
+        for (OperationEntity op : ops) {
+            if (op.tseTransactionNumber != null) {
+                first = first == null ? op.tseTransactionNumber : Math.min(first, op.tseTransactionNumber);
+                last = last == null ? op.tseTransactionNumber : Math.max(last, op.tseTransactionNumber);
+            }
+        }
+        return new Figures(totals.of(ops), first, last);
+    }
+
     /** The session resource (API.md §7.6); cash figures and totals are live while the session is in progress. */
     private Uni<ObjectNode> render(SessionEntity s) {
         Uni<Cash> cash = "open".equals(s.status)
                 ? cash(s)
                 : Uni.createFrom().item(new Cash(s.cashAdjustmentsAmount, s.cashPaymentsAmount));
-        Uni<ObjectNode> t = s.totals != null
-                ? Uni.createFrom().item((ObjectNode) json.parse(s.totals))
-                : OperationEntity.<OperationEntity>list("sessionId = ?1 order by id", s.id)
-                        .map(totals::of);
-        Uni<Long[]> tse = s.inProgress()
-                ? Panache.getSession()
-                        .flatMap(session -> session.createSelectionQuery(
-                                        "select min(o.tseTransactionNumber), max(o.tseTransactionNumber) from OperationEntity o where o.sessionId = :s",
-                                        Object[].class)
-                                .setParameter("s", s.id)
-                                .getSingleResult())
-                        .map(row -> new Long[] {(Long) row[0], (Long) row[1]})
-                : Uni.createFrom().item(new Long[] {s.firstTseTransactionNumber, s.lastTseTransactionNumber});
-        return cash.flatMap(c -> t.flatMap(tot -> tse.map(numbers -> {
+        // in progress: from the operations so far; closed: as fixed at close
+        Uni<Figures> figures = s.inProgress()
+                ? OperationEntity.<OperationEntity>list("sessionId = ?1 order by id", s.id)
+                        .map(this::figures)
+                : Uni.createFrom()
+                        .item(new Figures(
+                                (ObjectNode) json.parse(s.totals),
+                                s.firstTseTransactionNumber,
+                                s.lastTseTransactionNumber));
+        return cash.flatMap(c -> figures.map(f -> {
             ObjectNode n = mapper.createObjectNode();
             n.put("id", s.id);
             n.put("merchant_id", s.merchantId);
@@ -578,11 +568,11 @@ public class SessionService {
             n.put("closing_transfer_amount", Money.format(s.closingTransferAmount));
             n.put("closing_balance_amount", Money.format(s.closingBalanceAmount));
             n.put("closing_number", s.closingNumber);
-            n.set("totals", tot);
-            n.put("first_tse_transaction_number", numbers[0]);
-            n.put("last_tse_transaction_number", numbers[1]);
+            n.set("totals", f.totals());
+            n.put("first_tse_transaction_number", f.firstTse());
+            n.put("last_tse_transaction_number", f.lastTse());
             return n;
-        })));
+        }));
     }
 
     /** Closed sessions of a register with their closing numbers (internal endpoint for the export-service). */
