@@ -62,7 +62,8 @@ public final class LocalPlatform implements AutoCloseable {
             for (Map.Entry<String, Integer> svc : ports.entrySet()) {
                 synchronized (this) {
                     processes.put(
-                            svc.getKey(), startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir));
+                            svc.getKey(),
+                            startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir, ports));
                 }
             }
             HttpClient http = HttpClient.newBuilder()
@@ -79,7 +80,14 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private static Process startService(
-            Path root, String name, int port, EmbeddedStack stack, Settings settings, Path logDir) throws IOException {
+            Path root,
+            String name,
+            int port,
+            EmbeddedStack stack,
+            Settings settings,
+            Path logDir,
+            Map<String, Integer> ports)
+            throws IOException {
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build first (./mvnw -B package -DskipTests)");
@@ -99,6 +107,17 @@ public final class LocalPlatform implements AutoCloseable {
         if (settings.bootstrapApiKey() != null) {
             env.put("OPENFISKAL_BOOTSTRAP_API_KEY", settings.bootstrapApiKey());
         }
+        if (ports.containsKey(FISCALIZATION)) {
+            // the export-service's authoritative closed-session check (API.md §9.2)
+            env.put("OPENFISKAL_FISCALIZATION_URL", "http://127.0.0.1:" + ports.get(FISCALIZATION));
+        }
+        env.put(
+                "OPENFISKAL_EXPORT_ARTIFACT_DIR",
+                logDir.toAbsolutePath().getParent().resolve("exports").toString());
+        // local only: the download links' key is derived from the generated service token, so one secret
+        // file holds everything; deployments set OPENFISKAL_EXPORT_DOWNLOAD_SECRET themselves (deploy/)
+        env.put("OPENFISKAL_EXPORT_DOWNLOAD_SECRET", sha256Hex("export-download:" + settings.internalToken()));
+        env.put("OPENFISKAL_PUBLIC_URL", "http://localhost:" + ports.getOrDefault(EXPORT, port));
         env.putIfAbsent("OPENFISKAL_ENVIRONMENT", "test");
         env.putAll(settings.extraEnv());
         pb.redirectErrorStream(true)
@@ -106,6 +125,16 @@ public final class LocalPlatform implements AutoCloseable {
                         logDir.resolve(name + ".log").toFile()));
         pb.directory(root.resolve(name).toFile());
         return pb.start();
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void awaitReady(HttpClient http, String name, int port, PrintStream progress) throws InterruptedException {
@@ -151,7 +180,7 @@ public final class LocalPlatform implements AutoCloseable {
     /** Starts a stopped service again with the same settings and waits until it is ready. */
     public void restart(String service, PrintStream progress) throws IOException, InterruptedException {
         synchronized (this) {
-            processes.put(service, startService(root, service, ports.get(service), stack, settings, logDir));
+            processes.put(service, startService(root, service, ports.get(service), stack, settings, logDir, ports));
         }
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

@@ -102,6 +102,10 @@ public final class Verifier {
                 }
             }
         }
+        if (seen.isEmpty()) {
+            add(Severity.ERROR, "(archive)", 0, "A-TAR", "no members: not a TAR archive, or an empty one");
+            return;
+        }
         if (!seen.contains(Schema.INDEX_XML)) {
             add(Severity.ERROR, Schema.INDEX_XML, 0, "A-MEMBERS", "missing");
         }

@@ -1,0 +1,197 @@
+package com.openfiskal.export.projection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.events.Topics;
+import com.openfiskal.contracts.json.Timestamps;
+import com.openfiskal.export.closing.ClosingBuilder;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * The export-service's copy of what the fiscalization-service publishes (API.md §11): registers with their
+ * TSS data, operations as their events carried them, and closed sessions. Each event is applied in one
+ * transaction together with its {@code event_id}, so a redelivery changes nothing; Kafka keeps the order
+ * per register within a topic, and the closing builder waits for whatever another topic has not delivered
+ * yet. After each event the register's closings are compiled if they can be.
+ */
+@ApplicationScoped
+public class Projections {
+
+    private static final Logger LOG = Logger.getLogger(Projections.class);
+
+    private final DataSource db;
+    private final ObjectMapper mapper;
+    private final ClosingBuilder closings;
+
+    public Projections(DataSource db, ObjectMapper mapper, ClosingBuilder closings) {
+        this.db = db;
+        this.mapper = mapper;
+        this.closings = closings;
+    }
+
+    @Incoming("operations")
+    @Blocking(ordered = true)
+    public void operation(ConsumerRecord<String, String> record) throws SQLException {
+        consume(record);
+    }
+
+    @Incoming("sessions")
+    @Blocking(ordered = true)
+    public void session(ConsumerRecord<String, String> record) throws SQLException {
+        consume(record);
+    }
+
+    @Incoming("registers")
+    @Blocking(ordered = true)
+    public void register(ConsumerRecord<String, String> record) throws SQLException {
+        consume(record);
+    }
+
+    private void consume(ConsumerRecord<String, String> record) throws SQLException {
+        JsonNode event;
+        try {
+            event = mapper.readTree(record.value());
+        } catch (Exception e) {
+            LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
+            return;
+        }
+        // nothing acknowledged may be lost: a database outage holds the channel (in order) until it is back
+        for (long backoff = 500; ; backoff = Math.min(backoff * 2, 10_000)) {
+            try {
+                String registerId = apply(event);
+                if (registerId != null) {
+                    closings.build(registerId);
+                }
+                return;
+            } catch (SQLException e) {
+                LOG.warnf(
+                        "Applying %s failed, retrying in %d ms: %s",
+                        event.path("event_id").asText(), backoff, e.getMessage());
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Applies one event envelope; returns the register whose closings may now be compiled, if any. */
+    public String apply(JsonNode event) throws SQLException {
+        String type = event.path("type").asText();
+        JsonNode d = event.path("data");
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO consumed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+                    s.setString(1, event.path("event_id").asText());
+                    if (s.executeUpdate() == 0) {
+                        c.rollback();
+                        return null; // a redelivery
+                    }
+                }
+                String register = switch (type) {
+                    case Topics.OPERATION_COMPLETED, Topics.OPERATION_VOIDED -> operation(c, d.path("operation"));
+                    case Topics.SESSION_CLOSED -> sessionClosed(c, event, d);
+                    case Topics.REGISTER_FISCALIZED, Topics.REGISTER_DECOMMISSIONED -> register(c, event, d);
+                    default -> null;
+                };
+                c.commit();
+                return register;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private String operation(Connection c, JsonNode op) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO operations (operation_id, register_id, session_id, status, document)
+                VALUES (?, ?, ?, ?, ?::jsonb)
+                ON CONFLICT (operation_id) DO UPDATE SET status = EXCLUDED.status, document = EXCLUDED.document""")) {
+            s.setString(1, op.path("id").asText());
+            s.setString(2, text(op, "register_id"));
+            s.setString(3, text(op, "session_id"));
+            s.setString(4, op.path("status").asText());
+            s.setString(5, op.toString());
+            s.executeUpdate();
+        }
+        return text(op, "register_id");
+    }
+
+    private String sessionClosed(Connection c, JsonNode event, JsonNode d) throws SQLException {
+        JsonNode session = d.path("session");
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO closed_sessions (session_id, register_id, merchant_id, closing_number, closed_at, timezone,
+                    payload, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, 'waiting') ON CONFLICT (session_id) DO NOTHING""")) {
+            s.setString(1, session.path("id").asText());
+            s.setString(2, session.path("register_id").asText());
+            s.setString(3, event.path("merchant_id").asText());
+            s.setLong(4, session.path("closing_number").asLong());
+            s.setTimestamp(5, time(session, "closed_at"));
+            s.setString(
+                    6, d.path("master_data").path("location").path("timezone").asText("Europe/Berlin"));
+            s.setString(7, d.toString());
+            s.executeUpdate();
+        }
+        return session.path("register_id").asText();
+    }
+
+    private String register(Connection c, JsonNode event, JsonNode d) throws SQLException {
+        String registerId = d.path("register_id").asText();
+        if (d.hasNonNull("tss_serial_number") && d.hasNonNull("public_key")) {
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO tss (serial, register_id, public_key, certificate, signature_algorithm, time_format)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (serial) DO NOTHING""")) {
+                s.setString(1, d.path("tss_serial_number").asText());
+                s.setString(2, registerId);
+                s.setString(3, d.path("public_key").asText());
+                s.setString(4, text(d, "certificate"));
+                s.setString(5, d.path("signature_algorithm").asText());
+                s.setString(6, d.path("time_format").asText());
+                s.executeUpdate();
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("""
+                INSERT INTO fiscal_registers (register_id, merchant_id, location_id, tss_serial, first_fiscalized_at,
+                    fiscalized_at, decommissioned_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (register_id) DO UPDATE SET location_id = EXCLUDED.location_id,
+                    tss_serial = COALESCE(EXCLUDED.tss_serial, fiscal_registers.tss_serial),
+                    first_fiscalized_at = LEAST(fiscal_registers.first_fiscalized_at, EXCLUDED.first_fiscalized_at),
+                    fiscalized_at = COALESCE(EXCLUDED.fiscalized_at, fiscal_registers.fiscalized_at),
+                    decommissioned_at = EXCLUDED.decommissioned_at""")) {
+            s.setString(1, registerId);
+            s.setString(2, event.path("merchant_id").asText());
+            s.setString(3, text(d, "location_id"));
+            s.setString(4, text(d, "tss_serial_number"));
+            s.setTimestamp(5, time(d, "fiscalized_at"));
+            s.setTimestamp(6, time(d, "fiscalized_at"));
+            s.setTimestamp(7, time(d, "decommissioned_at"));
+            s.executeUpdate();
+        }
+        return registerId;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Timestamp time(JsonNode n, String field) {
+        return Timestamps.parse(text(n, field)).map(Timestamp::from).orElse(null);
+    }
+}
