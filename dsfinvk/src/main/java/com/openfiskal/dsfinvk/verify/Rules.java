@@ -444,8 +444,9 @@ final class Rules {
                                     + " in this archive: closing numbers have no gaps");
                 }
                 Instant at = instant(e.getValue().get("Z_ERSTELLUNG"));
-                if (prevTime != null && at != null && !at.isAfter(prevTime)) {
-                    add(Severity.ERROR, e.getValue(), "I-2", "Z_ERSTELLUNG must increase with Z_NR");
+                // whole seconds: two closings within one second carry the same time, which is not a decrease
+                if (prevTime != null && at != null && at.isBefore(prevTime)) {
+                    add(Severity.ERROR, e.getValue(), "I-2", "Z_ERSTELLUNG must not decrease as Z_NR increases");
                 }
                 prev = e.getKey();
                 prevTime = at;

@@ -14,6 +14,7 @@ import com.openfiskal.contracts.paging.Page;
 import com.openfiskal.contracts.reporting.model.ExportCreate;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
@@ -75,6 +76,7 @@ public class ExportService {
         return new Window(body.getRegisterId(), from, to);
     }
 
+    @WithTransaction
     public Uni<ExportEntity> create(ExportCreate body) {
         Window w = window(body);
         return Panache.getSession()
