@@ -44,16 +44,7 @@ class ExportIT {
         String merchant = api.merchant();
         String location = api.location(merchant);
         String register = api.register(merchant, location);
-        api.on(Platform.fiscalization(), merchant)
-                .post("/v1/registers/" + register + "/fiscalize")
-                .then()
-                .statusCode(202);
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> "fiscalized"
-                        .equals(api.on(Platform.fiscalization(), merchant)
-                                .get("/v1/registers/" + register)
-                                .path("fiscalization_status")));
+        fiscalize(api, merchant, register);
         Instant from = Instant.now().minusSeconds(60);
         Till till = new Till(api, merchant, register);
 
@@ -213,30 +204,35 @@ class ExportIT {
         String location = api.location(merchant);
         String register = api.register(merchant, location);
         String unfiscalized = api.register(merchant, location);
-        Instant from = Instant.now().minusSeconds(60);
+        String from = Instant.now().minusSeconds(60).toString();
         String to = Instant.now().plusSeconds(3600).toString();
+        Map<String, Object> window = Map.of("type", "dsfinvk", "register_id", register, "from", from, "to", to);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .until(() ->
                         api.on(Platform.export(), merchant).get("/v1/exports").statusCode() == 200);
 
-        export(api, merchant, Map.of("type", "dsfinvk", "from", from.toString(), "to", to))
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("register_id_required_for_dsfinvk"));
-        export(api, merchant, Map.of("type", "tse_tar", "register_id", register, "from", from.toString(), "to", to))
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("invalid_request"));
-        export(api, merchant, Map.of("type", "dsfinvk", "register_id", register, "from", "yesterday", "to", to))
-                .then()
-                .statusCode(400)
-                .body("code", equalTo("invalid_request"));
-        export(api, merchant, Map.of("type", "dsfinvk", "register_id", register, "from", to, "to", from.toString()))
+        expect(
+                export(api, merchant, Map.of("type", "dsfinvk", "from", from, "to", to)),
+                400,
+                "register_id_required_for_dsfinvk");
+        expect(
+                export(api, merchant, Map.of("type", "tse_tar", "register_id", register, "from", from, "to", to)),
+                400,
+                "invalid_request");
+        expect(
+                export(
+                        api,
+                        merchant,
+                        Map.of("type", "dsfinvk", "register_id", register, "from", "yesterday", "to", to)),
+                400,
+                "invalid_request");
+        export(api, merchant, Map.of("type", "dsfinvk", "register_id", register, "from", to, "to", from))
                 .then()
                 .statusCode(422)
                 .body("details.rule", equalTo("time_range_invalid"));
-        export(
+        expect(
+                export(
                         api,
                         merchant,
                         Map.of(
@@ -245,85 +241,29 @@ class ExportIT {
                                 "register_id",
                                 "reg_01KJPW8P00S2NPZ59C22QQK9F9",
                                 "from",
-                                from.toString(),
+                                from,
                                 "to",
-                                to))
-                .then()
-                .statusCode(404)
-                .body("code", equalTo("not_found"));
+                                to)),
+                404,
+                "not_found");
+        Map<String, Object> notKassenSichV =
+                Map.of("type", "dsfinvk", "register_id", unfiscalized, "from", from, "to", to);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> export(
-                                        api,
-                                        merchant,
-                                        Map.of(
-                                                "type",
-                                                "dsfinvk",
-                                                "register_id",
-                                                unfiscalized,
-                                                "from",
-                                                from.toString(),
-                                                "to",
-                                                to))
-                                .statusCode()
-                        == 422);
-        export(api, merchant, Map.of("type", "dsfinvk", "register_id", unfiscalized, "from", from.toString(), "to", to))
-                .then()
-                .body("details.rule", equalTo("register_regime_not_kassensichv"));
+                .until(() -> export(api, merchant, notKassenSichV).statusCode() == 422);
+        export(api, merchant, notKassenSichV).then().body("details.rule", equalTo("register_regime_not_kassensichv"));
 
-        api.on(Platform.fiscalization(), merchant)
-                .post("/v1/registers/" + register + "/fiscalize")
-                .then()
-                .statusCode(202);
+        fiscalize(api, merchant, register);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> export(
-                                                api,
-                                                merchant,
-                                                Map.of(
-                                                        "type",
-                                                        "dsfinvk",
-                                                        "register_id",
-                                                        register,
-                                                        "from",
-                                                        from.toString(),
-                                                        "to",
-                                                        to))
-                                        .path("code")
-                                != null
-                        && "export_dsfinvk_no_closed_sessions"
-                                .equals(export(
-                                                api,
-                                                merchant,
-                                                Map.of(
-                                                        "type",
-                                                        "dsfinvk",
-                                                        "register_id",
-                                                        register,
-                                                        "from",
-                                                        from.toString(),
-                                                        "to",
-                                                        to))
-                                        .path("code")));
+                .until(() -> "export_dsfinvk_no_closed_sessions"
+                        .equals(export(api, merchant, window).path("code")));
         // another tenant cannot export this register
         Api other = Api.newTenant();
         String otherMerchant = other.merchant();
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> export(
-                                        other,
-                                        otherMerchant,
-                                        Map.of(
-                                                "type",
-                                                "dsfinvk",
-                                                "register_id",
-                                                register,
-                                                "from",
-                                                from.toString(),
-                                                "to",
-                                                to))
-                                .statusCode()
-                        == 404);
+                .until(() -> export(other, otherMerchant, window).statusCode() == 404);
 
         Till till = new Till(api, merchant, register);
         till.event(
@@ -334,17 +274,12 @@ class ExportIT {
                 "{\"payments\":[{\"method\":\"cash\",\"status\":\"captured\",\"amount\":\"13.81\",\"currency\":\"EUR\"}]}");
         // the session.closed event is held back: the broker is down while the shift closes
         Platform.stack().stopBroker();
-        String closeId;
         try {
-            closeId = till.create(
+            String closeId = till.create(
                     "{\"type\":\"SESSION_CLOSE\",\"register_id\":\"%s\",\"currency\":\"EUR\",\"closing_transfer_amount\":\"-13.81\"}"
                             .formatted(register));
-            String session = api.on(Platform.fiscalization(), merchant)
-                    .get("/v1/operations/" + closeId)
-                    .path("session_id");
-            Map<String, Object> body =
-                    Map.of("type", "dsfinvk", "register_id", register, "from", from.toString(), "to", to);
-            export(api, merchant, body, "held-back")
+            String session = till.on().get("/v1/operations/" + closeId).path("session_id");
+            export(api, merchant, window, "held-back")
                     .then()
                     .statusCode(422)
                     .body("code", equalTo("export_dsfinvk_build_pending"))
@@ -353,26 +288,49 @@ class ExportIT {
             Platform.stack().startBroker();
         }
         // the same key again once the event has arrived: build_pending was not stored, so it now succeeds
-        Map<String, Object> body =
-                Map.of("type", "dsfinvk", "register_id", register, "from", from.toString(), "to", to);
         Response accepted = Awaitility.await()
                 .atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> export(api, merchant, body, "held-back"), r -> r.statusCode() == 202);
+                .until(() -> export(api, merchant, window, "held-back"), r -> r.statusCode() == 202);
         String id = accepted.path("id");
-        Response replay = export(api, merchant, body, "held-back");
-        replay.then().statusCode(202).header("Idempotent-Replayed", "true").body("id", equalTo(id));
-        Response done = Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () -> api.on(Platform.export(), merchant).get("/v1/exports/" + id),
-                        r -> !"pending".equals(r.path("status")));
+        export(api, merchant, window, "held-back")
+                .then()
+                .statusCode(202)
+                .header("Idempotent-Replayed", "true")
+                .body("id", equalTo(id));
+        Response done = finished(api, merchant, id);
         done.then().body("status", equalTo("completed"));
         Verifier.Report report = Verifier.verify(new ByteArrayInputStream(
                 given().get((String) done.path("download_url")).asByteArray()));
         assertTrue(report.ok(), report.findings().toString());
         assertEquals(3, report.signaturesVerified());
+    }
+
+    private static void expect(Response r, int status, String code) {
+        r.then().statusCode(status).body("code", equalTo(code));
+    }
+
+    private static void fiscalize(Api api, String merchant, String register) {
+        api.on(Platform.fiscalization(), merchant)
+                .post("/v1/registers/" + register + "/fiscalize")
+                .then()
+                .statusCode(202);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> "fiscalized"
+                        .equals(api.on(Platform.fiscalization(), merchant)
+                                .get("/v1/registers/" + register)
+                                .path("fiscalization_status")));
+    }
+
+    /** Polls the export until it is no longer pending. */
+    private static Response finished(Api api, String merchant, String id) {
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> api.on(Platform.export(), merchant).get("/v1/exports/" + id),
+                        r -> !"pending".equals(r.path("status")));
     }
 
     private static Response export(Api api, String merchant, Map<String, Object> body) {
