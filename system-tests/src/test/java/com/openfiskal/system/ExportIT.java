@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.openfiskal.dsfinvk.Schema;
 import com.openfiskal.dsfinvk.verify.Finding;
 import com.openfiskal.dsfinvk.verify.Verifier;
+import com.openfiskal.local.LocalPlatform;
 import io.restassured.response.Response;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -306,6 +307,58 @@ class ExportIT {
         assertEquals(3, report.signaturesVerified());
     }
 
+    @Test
+    void anExportKilledWhileBuildingCompletesAfterTheRestart() throws Exception {
+        Api api = Api.newTenant();
+        String merchant = api.merchant();
+        String register = api.register(merchant, api.location(merchant));
+        fiscalize(api, merchant, register);
+        String from = Instant.now().minusSeconds(60).toString();
+        Till till = new Till(api, merchant, register);
+        till.event(
+                "{\"type\":\"SESSION_OPEN\",\"register_id\":\"%s\",\"currency\":\"EUR\",\"opening_balance_amount\":\"20.00\"}");
+        String sale = till.sale();
+        till.complete(
+                sale,
+                "{\"payments\":[{\"method\":\"card\",\"status\":\"captured\",\"amount\":\"13.81\",\"currency\":\"EUR\",\"card_brand\":\"girocard\"}]}");
+        till.event(
+                "{\"type\":\"SESSION_CLOSE\",\"register_id\":\"%s\",\"currency\":\"EUR\",\"closing_transfer_amount\":\"0.00\"}");
+        Map<String, Object> window = Map.of(
+                "type",
+                "dsfinvk",
+                "register_id",
+                register,
+                "from",
+                from,
+                "to",
+                Instant.now().plusSeconds(60).toString());
+        Response created = Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> export(api, merchant, window), r -> r.statusCode() == 202);
+        String id = created.path("id");
+        Path part = Platform.dataDir().resolve("exports").resolve(id + ".tar.part");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(part));
+
+        Platform.get().kill(LocalPlatform.EXPORT);
+        Platform.get().restart(LocalPlatform.EXPORT, System.out);
+
+        // the dead builder's lease runs out and the job is built again from the start
+        Response done = finished(api, merchant, id, Duration.ofSeconds(150));
+        done.then().body("status", equalTo("completed"));
+        byte[] tar = given().get((String) done.path("download_url")).asByteArray();
+        assertEquals(
+                done.path("sha256"),
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(tar)));
+        Verifier.Report report = Verifier.verify(new ByteArrayInputStream(tar));
+        assertTrue(report.ok(), report.findings().toString());
+        assertEquals(3, report.signaturesVerified());
+        assertTrue(!Files.exists(part), "no partial archive is left behind");
+    }
+
     private static void expect(Response r, int status, String code) {
         r.then().statusCode(status).body("code", equalTo(code));
     }
@@ -325,8 +378,12 @@ class ExportIT {
 
     /** Polls the export until it is no longer pending. */
     private static Response finished(Api api, String merchant, String id) {
+        return finished(api, merchant, id, Duration.ofSeconds(60));
+    }
+
+    private static Response finished(Api api, String merchant, String id, Duration atMost) {
         return Awaitility.await()
-                .atMost(Duration.ofSeconds(60))
+                .atMost(atMost)
                 .pollInterval(Duration.ofMillis(500))
                 .until(
                         () -> api.on(Platform.export(), merchant).get("/v1/exports/" + id),

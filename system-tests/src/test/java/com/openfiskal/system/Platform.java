@@ -17,6 +17,7 @@ final class Platform {
 
     private static LocalPlatform platform;
     private static EmbeddedStack stack;
+    private static Path dataDir;
 
     private Platform() {}
 
@@ -27,6 +28,7 @@ final class Platform {
                         .toAbsolutePath()
                         .normalize();
                 Path dir = Files.createTempDirectory("openfiskal-system-test");
+                dataDir = dir;
                 EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
                 Platform.stack = stack;
                 Map<String, Integer> ports = new LinkedHashMap<>();
@@ -47,7 +49,12 @@ final class Platform {
                                 null,
                                 "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
                                 INTERNAL_TOKEN,
-                                Map.of("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000")),
+                                Map.of(
+                                        "OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND",
+                                        "100000",
+                                        // exports take a few seconds, so a crash test can kill a build
+                                        "OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE",
+                                        "150ms")),
                         System.out);
                 platform = p;
             } catch (IOException e) {
@@ -64,6 +71,12 @@ final class Platform {
     static EmbeddedStack stack() {
         get();
         return stack;
+    }
+
+    /** Where the platform keeps its data: logs/, exports/ (the export archives). */
+    static Path dataDir() {
+        get();
+        return dataDir;
     }
 
     static String fiscalization() {

@@ -26,6 +26,13 @@ public interface ExportConfig {
     /** Public base URL of the download links, e.g. https://fiscal.example.com. Env: OPENFISKAL_PUBLIC_URL. */
     String publicUrl();
 
+    /**
+     * How long a claimed job is reserved for its builder; extended after every table. When the builder dies
+     * the job is claimed again once this has passed.
+     */
+    @WithDefault("30s")
+    Duration lease();
+
     /** Jobs built at the same time by one instance. */
     @WithDefault("2")
     int workers();
@@ -33,6 +40,12 @@ public interface ExportConfig {
     /** Attempts before a job fails on an internal error (API.md §9.3: 3 retries). */
     @WithDefault("4")
     int maxAttempts();
+
+    /**
+     * Test only: a pause after each table, so that crash tests can kill the service while an archive is
+     * being built. Refused in a live deployment. Env: OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE.
+     */
+    Optional<Duration> testPausePerTable();
 
     /** A job still running after this is failed (API.md §9.3: 30 minutes). */
     @WithDefault("30m")

@@ -1,9 +1,11 @@
 package com.openfiskal.export.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.dsfinvk.ArchiveWriter;
 import com.openfiskal.dsfinvk.Schema;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,10 +44,10 @@ import org.jboss.logging.Logger;
  * {@code completed} in the same step that records size and checksum.
  */
 @ApplicationScoped
+@Startup
 public class ExportWorker {
 
     private static final Logger LOG = Logger.getLogger(ExportWorker.class);
-    private static final int LEASE_SECONDS = 60;
 
     private final DataSource db;
     private final ExportConfig config;
@@ -54,7 +56,11 @@ public class ExportWorker {
     private final Semaphore slots;
     private final Schema schema = Schema.official();
 
-    public ExportWorker(DataSource db, ExportConfig config, ObjectMapper mapper) {
+    public ExportWorker(DataSource db, ExportConfig config, ObjectMapper mapper, SecurityConfig security) {
+        if (config.testPausePerTable().isPresent() && "live".equals(security.environment())) {
+            throw new IllegalStateException(
+                    "openfiskal.export.test-pause-per-table is for tests; a live deployment refuses it");
+        }
         this.db = db;
         this.config = config;
         this.mapper = mapper;
@@ -105,7 +111,7 @@ public class ExportWorker {
                                         AND (lease_until IS NULL OR lease_until < now())
                                       ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                         RETURNING id, register_id, closing_numbers, session_ids, attempts, created_at""")) {
-            s.setInt(1, LEASE_SECONDS);
+            s.setLong(1, config.lease().toSeconds());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -189,6 +195,7 @@ public class ExportWorker {
                         throw new IOException(e);
                     }
                     extendLease(job);
+                    pauseForTests();
                 });
             }
             c.commit();
@@ -211,6 +218,17 @@ public class ExportWorker {
         LOG.infof("export %s completed (%d closings, %d bytes)", job.id(), job.closings().length, Files.size(done));
     }
 
+    private void pauseForTests() throws IOException {
+        if (config.testPausePerTable().isPresent()) {
+            try {
+                Thread.sleep(config.testPausePerTable().get().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+    }
+
     private String failedSession(Job job) throws SQLException {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement(
@@ -226,7 +244,7 @@ public class ExportWorker {
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "UPDATE exports SET lease_until = now() + make_interval(secs => ?) WHERE id = ?")) {
-            s.setInt(1, LEASE_SECONDS);
+            s.setLong(1, config.lease().toSeconds());
             s.setString(2, job.id());
             s.executeUpdate();
         } catch (SQLException e) {
