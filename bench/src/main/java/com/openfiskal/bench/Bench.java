@@ -51,7 +51,7 @@ public final class Bench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<String, String> options;
+    final Map<String, String> options;
     private final String base;
     private final String key;
     private final HttpClient http;
@@ -70,7 +70,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: bench/run all|sales|ceiling [--registers N] [--concurrency C] "
+            System.err.println("usage: bench/run all|sales|ceiling|export [--registers N] [--concurrency C] "
                     + "[--duration SECONDS] [--rate SALES_PER_SECOND] [--url URL] [--key API_KEY]");
             System.exit(2);
         }
@@ -83,6 +83,7 @@ public final class Bench {
             case "sales" -> bench.sales(bench.setUp());
             case "ceiling" -> bench.ceiling();
             case "all" -> bench.all();
+            case "export" -> new ExportBench(bench).run();
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
         System.exit(0);
@@ -132,7 +133,7 @@ public final class Bench {
     }
 
     /** A merchant, a location and N fiscalized registers, each with a session open. */
-    private List<String> setUp() throws Exception {
+    List<String> setUp() throws Exception {
         int n = intOption("registers", 20);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String merchant = post(
@@ -201,7 +202,15 @@ public final class Bench {
         return registers;
     }
 
-    private String merchant;
+    String merchant;
+
+    HttpClient http() {
+        return http;
+    }
+
+    String key() {
+        return key;
+    }
 
     /** Sales across the registers for {@code seconds}: closed loop when rate is 0, else paced at rate. */
     private Result run(List<String> registers, int concurrency, int rate, int seconds) throws Exception {
@@ -425,7 +434,7 @@ public final class Bench {
 
     // --- HTTP -------------------------------------------------------------------------------------
 
-    private JsonNode post(String path, String merchant, Object body) throws Exception {
+    JsonNode post(String path, String merchant, Object body) throws Exception {
         HttpResponse<String> r =
                 send(request(path, merchant).POST(body(body)).build()).get();
         if (r.statusCode() >= 300) {
@@ -434,11 +443,11 @@ public final class Bench {
         return read(r.body());
     }
 
-    private JsonNode get(String path, String merchant) throws Exception {
+    JsonNode get(String path, String merchant) throws Exception {
         return read(send(request(path, merchant).GET().build()).get().body());
     }
 
-    private HttpRequest.Builder request(String path, String merchant) {
+    HttpRequest.Builder request(String path, String merchant) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + key)
@@ -450,11 +459,11 @@ public final class Bench {
         return b;
     }
 
-    private CompletableFuture<HttpResponse<String>> send(HttpRequest r) {
+    CompletableFuture<HttpResponse<String>> send(HttpRequest r) {
         return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpRequest.BodyPublisher body(Object body) {
+    static HttpRequest.BodyPublisher body(Object body) {
         try {
             return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
         } catch (IOException e) {
@@ -462,7 +471,7 @@ public final class Bench {
         }
     }
 
-    private static JsonNode read(String body) {
+    static JsonNode read(String body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
@@ -474,7 +483,7 @@ public final class Bench {
         return Map.of("line1", "Oranienstraße 12", "city", "Berlin", "postal_code", "10999", "country_code", "DEU");
     }
 
-    private int intOption(String name, int fallback) {
+    int intOption(String name, int fallback) {
         return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
     }
 

@@ -1,0 +1,426 @@
+package com.openfiskal.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openfiskal.dsfinvk.ArchiveWriter;
+import com.openfiskal.dsfinvk.Schema;
+import com.openfiskal.dsfinvk.verify.Verifier;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code bench/run export}: one busy register over a "year" (365 closed sessions of 275 receipts with three
+ * lines each by default: 100,375 receipts, 301,125 lines) fed through the real path (the fiscalization API,
+ * the TSE, the outbox, Kafka, the export-service's projections), then one DSFinV-K export of the whole year.
+ * It reports the build time, archive size and the export-service's peak heap during the build, the
+ * event-to-closing lag of every session, and, side by side on the same compiled rows in this JVM, the
+ * streaming writer against a naive one that first loads every row into memory.
+ */
+final class ExportBench {
+
+    private final Bench bench;
+    private final String exportBase;
+
+    ExportBench(Bench bench) {
+        this.bench = bench;
+        this.exportBase = bench.options.getOrDefault("export-url", "http://localhost:8081");
+    }
+
+    void run() throws Exception {
+        int sessions = bench.intOption("sessions", 365);
+        int perSession = bench.intOption("receipts-per-session", 275);
+        int concurrency = bench.intOption("concurrency", 16);
+        Instant from = Instant.now().minusSeconds(60);
+        bench.options.putIfAbsent("registers", "1");
+        String register = bench.setUp().get(0); // one fiscalized register, its first session open
+        long t0 = System.nanoTime();
+        AtomicLong receipts = new AtomicLong();
+        AtomicReference<String> failure = new AtomicReference<>();
+        for (int s = 0; s < sessions; s++) {
+            if (s > 0) {
+                event(register, Map.of("type", "SESSION_OPEN", "opening_balance_amount", "0.00"));
+            }
+            Semaphore inFlight = new Semaphore(concurrency);
+            for (int i = 0; i < perSession; i++) {
+                inFlight.acquire();
+                receipt(register).whenComplete((error, e) -> {
+                    inFlight.release();
+                    if (e != null || error != null) {
+                        failure.compareAndSet(null, e != null ? e.toString() : error);
+                    } else {
+                        receipts.incrementAndGet();
+                    }
+                });
+            }
+            inFlight.acquire(concurrency);
+            if (failure.get() != null) {
+                throw new IllegalStateException("a receipt failed: " + failure.get());
+            }
+            event(register, Map.of("type", "SESSION_CLOSE", "closing_transfer_amount", "0.00"));
+            if ((s + 1) % 10 == 0 || s + 1 == sessions) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %d/%d sessions closed, %d receipts, %.0f receipts/s%n",
+                        s + 1,
+                        sessions,
+                        receipts.get(),
+                        receipts.get() / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+        double feedSeconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+                Locale.ROOT, "fed %d receipts in %d sessions in %.0f s%n", receipts.get(), sessions, feedSeconds);
+
+        try (Connection db = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+            awaitBuilt(db, register, sessions);
+            List<Double> lags = lags(db, register);
+            System.out.printf(
+                    Locale.ROOT,
+                    "event-to-closing lag over %d sessions: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    lags.size(),
+                    percentile(lags, 50),
+                    percentile(lags, 99),
+                    lags.get(lags.size() - 1));
+
+            JsonNode created = exportPost(Map.of(
+                    "type",
+                    "dsfinvk",
+                    "register_id",
+                    register,
+                    "from",
+                    from.toString(),
+                    "to",
+                    Instant.now().plusSeconds(60).toString()));
+            String id = created.path("id").asText();
+            long peak = 0;
+            JsonNode job;
+            do {
+                peak = Math.max(peak, heapUsed());
+                Thread.sleep(100);
+                job = exportGet("/v1/exports/" + id);
+            } while ("pending".equals(job.path("status").asText()));
+            if (!"completed".equals(job.path("status").asText())) {
+                throw new IllegalStateException("export failed: " + job);
+            }
+            double build = Duration.between(
+                                    Instant.parse(job.path("created_at").asText()),
+                                    Instant.parse(job.path("completed_at").asText()))
+                            .toMillis()
+                    / 1000.0;
+            long size = job.path("size_bytes").asLong();
+            System.out.printf(
+                    Locale.ROOT,
+                    "export of %d closings: built in %.1f s, %.1f MB, export-service heap peak %.0f MB (sampled every 100 ms)%n",
+                    job.path("session_ids").size(),
+                    build,
+                    size / 1e6,
+                    peak / 1e6);
+
+            Path tar = Files.createTempFile("openfiskal-bench-", ".tar");
+            HttpResponse<Path> download = bench.http()
+                    .send(
+                            HttpRequest.newBuilder(
+                                            URI.create(job.path("download_url").asText()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofFile(tar));
+            if (download.statusCode() != 200) {
+                throw new IllegalStateException("download answered " + download.statusCode());
+            }
+            long v0 = System.nanoTime();
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar))) {
+                Verifier.Report report = Verifier.verify(in);
+                System.out.printf(
+                        Locale.ROOT,
+                        "verify-export: %s, %d Bons, %d signatures verified, %d findings (%.1f s)%n",
+                        report.ok() ? "PASSED" : "FAILED",
+                        report.bons(),
+                        report.signaturesVerified(),
+                        report.findings().size(),
+                        (System.nanoTime() - v0) / 1e9);
+                report.findings().stream().limit(10).forEach(f -> System.out.println("  " + f));
+            }
+            Files.delete(tar);
+
+            sideBySide(db, register);
+        }
+    }
+
+    /** The streaming writer and a naive in-memory one over the same rows, in this JVM, one after the other. */
+    private void sideBySide(Connection db, String register) throws Exception {
+        Schema schema = Schema.official();
+        Path out = Files.createTempFile("openfiskal-bench-", ".tar");
+        System.gc();
+        resetPeaks();
+        long s0 = System.nanoTime();
+        db.setAutoCommit(false);
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out))) {
+            ArchiveWriter.write(o, out.getParent(), Instant.now(), (table, w) -> {
+                try (PreparedStatement s = db.prepareStatement(
+                        "SELECT line FROM reporting.closing_rows WHERE register_id = ? AND file_no = ? ORDER BY closing_number, seq")) {
+                    s.setFetchSize(2000);
+                    s.setString(1, register);
+                    s.setShort(2, (short) schema.tables().indexOf(table));
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            w.write(rs.getString(1));
+                        }
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new java.io.IOException(e);
+                }
+            });
+        }
+        db.commit();
+        double streaming = (System.nanoTime() - s0) / 1e9;
+        long streamingPeak = peakHeap();
+
+        System.gc();
+        resetPeaks();
+        long n0 = System.nanoTime();
+        Map<Integer, List<String>> all = new HashMap<>();
+        try (PreparedStatement s = db.prepareStatement(
+                "SELECT file_no, line FROM reporting.closing_rows WHERE register_id = ? ORDER BY closing_number, file_no, seq")) {
+            s.setFetchSize(2000);
+            s.setString(1, register);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    all.computeIfAbsent((int) rs.getShort(1), k -> new ArrayList<>())
+                            .add(rs.getString(2));
+                }
+            }
+        }
+        db.commit();
+        try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out))) {
+            ArchiveWriter.write(o, out.getParent(), Instant.now(), (table, w) -> {
+                for (String line : all.getOrDefault(schema.tables().indexOf(table), List.of())) {
+                    w.write(line);
+                }
+            });
+        }
+        double naive = (System.nanoTime() - n0) / 1e9;
+        long naivePeak = peakHeap();
+        all.clear();
+        Files.delete(out);
+        System.out.printf(
+                Locale.ROOT,
+                "side by side in one JVM: streaming %.1f s, heap peak %.0f MB | naive (all rows in memory first) %.1f s, heap peak %.0f MB | ratio time %.2f, memory %.1f%n",
+                streaming,
+                streamingPeak / 1e6,
+                naive,
+                naivePeak / 1e6,
+                naive / streaming,
+                naivePeak / (double) streamingPeak);
+    }
+
+    // --- the feed -------------------------------------------------------------------------------------
+
+    /** A receipt: three lines (19 %, 7 %, 19 %), paid part cash, part card; null on success. */
+    private CompletableFuture<String> receipt(String register) {
+        Map<String, Object> body = Map.of(
+                "type", "SALE",
+                "source", "POS",
+                "register_id", register,
+                "currency", "EUR",
+                "pretax_amount", "14.00",
+                "tax_amount", "2.04",
+                "total_amount", "16.04",
+                "line_items",
+                        List.of(
+                                line("Café Latte", 2, "5.95", "11.90", "0.19", "1.90"),
+                                line("Croissant", 1, "2.14", "2.14", "0.07", "0.14"),
+                                line("Wasser", 1, "2.00", "2.00", "0", "0.00")));
+        return bench.send(bench.request("/v1/operations", bench.merchant)
+                        .POST(Bench.body(body))
+                        .build())
+                .thenCompose(created -> {
+                    if (created.statusCode() != 201) {
+                        return CompletableFuture.completedFuture(
+                                "create " + created.statusCode() + " " + created.body());
+                    }
+                    String id = Bench.read(created.body()).path("id").asText();
+                    HttpRequest complete = bench.request("/v1/operations/" + id + "/complete", bench.merchant)
+                            .header("If-Match", "\"1\"")
+                            .method(
+                                    "PATCH",
+                                    Bench.body(Map.of(
+                                            "payments",
+                                            List.of(
+                                                    Map.of(
+                                                            "method",
+                                                            "cash",
+                                                            "status",
+                                                            "captured",
+                                                            "amount",
+                                                            "6.04",
+                                                            "currency",
+                                                            "EUR"),
+                                                    Map.of(
+                                                            "method",
+                                                            "card",
+                                                            "status",
+                                                            "captured",
+                                                            "amount",
+                                                            "10.00",
+                                                            "currency",
+                                                            "EUR",
+                                                            "card_brand",
+                                                            "girocard")))))
+                            .build();
+                    return bench.send(complete)
+                            .thenApply(
+                                    r -> r.statusCode() == 200 ? null : "complete " + r.statusCode() + " " + r.body());
+                });
+    }
+
+    private static Map<String, Object> line(String title, int qty, String unit, String total, String rate, String tax) {
+        return Map.of(
+                "title", title,
+                "quantity", qty,
+                "unit_price", unit,
+                "total_amount", total,
+                "taxes", List.of(Map.of("rate", rate, "tax_amount", tax)));
+    }
+
+    private void event(String register, Map<String, Object> fields) throws Exception {
+        Map<String, Object> body = new HashMap<>(fields);
+        body.put("register_id", register);
+        body.put("currency", "EUR");
+        bench.post("/v1/operations", bench.merchant, body);
+    }
+
+    // --- measurements ---------------------------------------------------------------------------------
+
+    private static void awaitBuilt(Connection db, String register, int sessions) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT count(*) FROM reporting.closed_sessions WHERE register_id = ? AND state = 'built'")) {
+                s.setString(1, register);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) >= sessions) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("not every closing was compiled within 5 minutes");
+    }
+
+    /** built_at − closed_at of every session, sorted, in ms. */
+    private static List<Double> lags(Connection db, String register) throws Exception {
+        List<Double> lags = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("""
+                SELECT extract(epoch FROM built_at - closed_at) * 1000 FROM reporting.closed_sessions
+                 WHERE register_id = ? ORDER BY 1""")) {
+            s.setString(1, register);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    lags.add(rs.getDouble(1));
+                }
+            }
+        }
+        return lags;
+    }
+
+    private static double percentile(List<Double> sorted, double p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(i, sorted.size() - 1)));
+    }
+
+    /** The export-service's heap in use, from its Prometheus endpoint (sum over the heap pools). */
+    private long heapUsed() throws Exception {
+        String metrics = bench.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(exportBase + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        long sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                p.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private JsonNode exportPost(Map<String, Object> body) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> r = bench.send(HttpRequest.newBuilder(URI.create(exportBase + "/v1/exports"))
+                            .header("Authorization", "Bearer " + bench.key())
+                            .header("X-OpenFiskal-Merchant", bench.merchant)
+                            .header("Content-Type", "application/json")
+                            .POST(Bench.body(body))
+                            .build())
+                    .get();
+            if (r.statusCode() == 202) {
+                return Bench.read(r.body());
+            }
+            if (r.statusCode() != 422 || attempt > 60) {
+                throw new IllegalStateException("POST /v1/exports answered " + r.statusCode() + ": " + r.body());
+            }
+            Thread.sleep(1000); // build pending
+        }
+    }
+
+    private JsonNode exportGet(String path) throws Exception {
+        return Bench.read(bench.send(HttpRequest.newBuilder(URI.create(exportBase + path))
+                        .header("Authorization", "Bearer " + bench.key())
+                        .header("X-OpenFiskal-Merchant", bench.merchant)
+                        .build())
+                .get()
+                .body());
+    }
+
+    private String jdbcUrl() {
+        return bench.options.getOrDefault(
+                "jdbc",
+                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("OPENFISKAL_LOCAL_PG_PORT", "54320")
+                        + "/openfiskal");
+    }
+}
