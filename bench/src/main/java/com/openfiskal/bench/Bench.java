@@ -84,6 +84,7 @@ public final class Bench {
             case "ceiling" -> bench.ceiling();
             case "all" -> bench.all();
             case "export" -> new ExportBench(bench).run();
+            case "export-year" -> new ExportBench(bench).year();
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
         System.exit(0);

@@ -151,22 +151,136 @@ final class ExportBench {
             if (download.statusCode() != 200) {
                 throw new IllegalStateException("download answered " + download.statusCode());
             }
-            long v0 = System.nanoTime();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(tar))) {
-                Verifier.Report report = Verifier.verify(in);
-                System.out.printf(
-                        Locale.ROOT,
-                        "verify-export: %s, %d Bons, %d signatures verified, %d findings (%.1f s)%n",
-                        report.ok() ? "PASSED" : "FAILED",
-                        report.bons(),
-                        report.signaturesVerified(),
-                        report.findings().size(),
-                        (System.nanoTime() - v0) / 1e9);
-                report.findings().stream().limit(10).forEach(f -> System.out.println("  " + f));
-            }
+            verify(tar);
             Files.delete(tar);
 
             sideBySide(db, register);
+        }
+    }
+
+    private static void verify(Path tar) throws Exception {
+        long v0 = System.nanoTime();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(tar))) {
+            Verifier.Report report = Verifier.verify(in);
+            System.out.printf(
+                    Locale.ROOT,
+                    "verify-export: %s, %d Bons, %d signatures verified, %d findings (%.1f s)%n",
+                    report.ok() ? "PASSED" : "FAILED",
+                    report.bons(),
+                    report.signaturesVerified(),
+                    report.findings().size(),
+                    (System.nanoTime() - v0) / 1e9);
+            report.findings().stream().limit(10).forEach(f -> System.out.println("  " + f));
+        }
+    }
+
+    /**
+     * {@code bench/run export-year}: the year written to Kafka by {@link YearFeed} as the fiscalization-service
+     * would publish it (the register's own API throughput would take hours to produce 100,000 receipts), so the
+     * export-service's event path, closings and export build are measured at full size. The export job is
+     * queued directly in its table: the synthetic register is unknown to the fiscalization-service, whose
+     * closed-session check the API would ask.
+     */
+    void year() throws Exception {
+        int sessions = bench.intOption("sessions", 365);
+        int perSession = bench.intOption("receipts-per-session", 275);
+        int rate = bench.intOption("feed-rate", 0);
+        String bootstrap = bench.options.getOrDefault(
+                "kafka", "127.0.0.1:" + System.getenv().getOrDefault("OPENFISKAL_LOCAL_KAFKA_PORT", "19092"));
+        YearFeed feed = new YearFeed(bootstrap);
+        long t0 = System.nanoTime();
+        feed.publish(Instant.parse("2025-01-01T00:00:00Z"), sessions, perSession, rate);
+        double fed = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "published %d sessions, %d receipts (%d lines) in %.1f s (%.0f receipts/s)%n",
+                sessions,
+                (long) sessions * perSession,
+                (long) sessions * perSession * 3,
+                fed,
+                sessions * perSession / fed);
+        try (Connection db = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+            awaitBuilt(db, feed.register, sessions);
+            System.out.printf(
+                    Locale.ROOT,
+                    "all %d closings compiled %.1f s after the feed started%n",
+                    sessions,
+                    (System.nanoTime() - t0) / 1e9);
+            List<Double> lags = new ArrayList<>();
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT session_id, built_at FROM reporting.closed_sessions WHERE register_id = ?")) {
+                s.setString(1, feed.register);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Instant sent = feed.closedSent.get(rs.getString(1));
+                        lags.add((double)
+                                Duration.between(sent, rs.getTimestamp(2).toInstant())
+                                        .toMillis());
+                    }
+                }
+            }
+            lags.sort(Double::compare);
+            System.out.printf(
+                    Locale.ROOT,
+                    "event-to-closing lag (session.closed sent -> closing compiled): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    percentile(lags, 50),
+                    percentile(lags, 99),
+                    lags.get(lags.size() - 1));
+
+            String id = com.openfiskal.contracts.ids.Ids.next(com.openfiskal.contracts.ids.Ids.EXPORT);
+            List<String> numbers = new ArrayList<>();
+            for (int i = 1; i <= sessions; i++) {
+                numbers.add(Integer.toString(i));
+            }
+            try (PreparedStatement s = db.prepareStatement("""
+                    INSERT INTO reporting.exports (id, tenant_id, merchant_id, register_id, type, status, window_from,
+                        window_to, effective_from, effective_to, session_ids, closing_numbers, timezone, created_at)
+                    VALUES (?, 'ten_bench', ?, ?, 'dsfinvk', 'pending', '2025-01-01', '2026-01-01', '2025-01-01',
+                        '2026-01-01', ?, ?, 'Europe/Berlin', now())""")) {
+                s.setString(1, id);
+                s.setString(2, feed.merchant);
+                s.setString(3, feed.register);
+                s.setString(4, String.join(",", feed.sessionIds));
+                s.setString(5, String.join(",", numbers));
+                s.executeUpdate();
+            }
+            long peak = 0;
+            String status;
+            String artifact;
+            double build;
+            long size;
+            while (true) {
+                peak = Math.max(peak, heapUsed());
+                Thread.sleep(100);
+                try (PreparedStatement s = db.prepareStatement(
+                        "SELECT status, artifact, extract(epoch FROM completed_at - created_at), size_bytes, error FROM reporting.exports WHERE id = ?")) {
+                    s.setString(1, id);
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        status = rs.getString(1);
+                        artifact = rs.getString(2);
+                        build = rs.getDouble(3);
+                        size = rs.getLong(4);
+                        if ("failed".equals(status)) {
+                            throw new IllegalStateException("export failed: " + rs.getString(5));
+                        }
+                    }
+                }
+                if ("completed".equals(status)) {
+                    break;
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "export of %d closings: built in %.1f s, %.1f MB, export-service heap peak %.0f MB (-Xmx256m, sampled every 100 ms)%n",
+                    sessions,
+                    build,
+                    size / 1e6,
+                    peak / 1e6);
+            Path tar = Path.of(bench.options.getOrDefault("artifact-dir", ".openfiskal/exports"))
+                    .resolve(artifact);
+            verify(tar);
+            sideBySide(db, feed.register);
         }
     }
 

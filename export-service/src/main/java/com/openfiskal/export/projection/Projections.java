@@ -11,15 +11,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * The export-service's copy of what the fiscalization-service publishes (API.md §11): registers with their
- * TSS data, operations as their events carried them, and closed sessions. Each event is applied in one
- * transaction together with its {@code event_id}, so a redelivery changes nothing; Kafka keeps the order
+ * TSS data, operations as their events carried them, and closed sessions. Events are applied in
+ * transactions together with their {@code event_id}s, so a redelivery changes nothing; Kafka keeps the order
  * per register within a topic, and the closing builder waits for whatever another topic has not delivered
  * yet. After each event the register's closings are compiled if they can be.
  */
@@ -40,42 +45,45 @@ public class Projections {
 
     @Incoming("operations")
     @Blocking(ordered = true)
-    public void operation(ConsumerRecord<String, String> record) throws SQLException {
-        consume(record);
+    public void operations(ConsumerRecords<String, String> records) throws SQLException {
+        consume(records);
     }
 
     @Incoming("sessions")
     @Blocking(ordered = true)
-    public void session(ConsumerRecord<String, String> record) throws SQLException {
-        consume(record);
+    public void sessions(ConsumerRecords<String, String> records) throws SQLException {
+        consume(records);
     }
 
     @Incoming("registers")
     @Blocking(ordered = true)
-    public void register(ConsumerRecord<String, String> record) throws SQLException {
-        consume(record);
+    public void registers(ConsumerRecords<String, String> records) throws SQLException {
+        consume(records);
     }
 
-    private void consume(ConsumerRecord<String, String> record) throws SQLException {
-        JsonNode event;
-        try {
-            event = mapper.readTree(record.value());
-        } catch (Exception e) {
-            LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
-            return;
+    /**
+     * A batch of records (as many as one poll returned) is applied in one transaction: one commit for
+     * hundreds of events instead of one each. Then the closings of every register the batch touched are
+     * compiled if they can be.
+     */
+    private void consume(ConsumerRecords<String, String> records) throws SQLException {
+        List<JsonNode> events = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                events.add(mapper.readTree(record.value()));
+            } catch (Exception e) {
+                LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
+            }
         }
         // nothing acknowledged may be lost: a database outage holds the channel (in order) until it is back
         for (long backoff = 500; ; backoff = Math.min(backoff * 2, 10_000)) {
             try {
-                String registerId = apply(event);
-                if (registerId != null) {
+                for (String registerId : apply(events)) {
                     closings.build(registerId);
                 }
                 return;
             } catch (SQLException e) {
-                LOG.warnf(
-                        "Applying %s failed, retrying in %d ms: %s",
-                        event.path("event_id").asText(), backoff, e.getMessage());
+                LOG.warnf("Applying %d events failed, retrying in %d ms: %s", events.size(), backoff, e.getMessage());
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException ie) {
@@ -86,29 +94,32 @@ public class Projections {
         }
     }
 
-    /** Applies one event envelope; returns the register whose closings may now be compiled, if any. */
-    public String apply(JsonNode event) throws SQLException {
-        String type = event.path("type").asText();
-        JsonNode d = event.path("data");
-        try (Connection c = db.getConnection()) {
+    /** Applies event envelopes in order in one transaction; returns the registers whose closings may now compile. */
+    public Set<String> apply(List<JsonNode> events) throws SQLException {
+        Set<String> registers = new LinkedHashSet<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement seen = c.prepareStatement(
+                        "INSERT INTO consumed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING")) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO consumed_events (event_id) VALUES (?) ON CONFLICT DO NOTHING")) {
-                    s.setString(1, event.path("event_id").asText());
-                    if (s.executeUpdate() == 0) {
-                        c.rollback();
-                        return null; // a redelivery
+                for (JsonNode event : events) {
+                    seen.setString(1, event.path("event_id").asText());
+                    if (seen.executeUpdate() == 0) {
+                        continue; // a redelivery
+                    }
+                    JsonNode d = event.path("data");
+                    String register = switch (event.path("type").asText()) {
+                        case Topics.OPERATION_COMPLETED, Topics.OPERATION_VOIDED -> operation(c, d.path("operation"));
+                        case Topics.SESSION_CLOSED -> sessionClosed(c, event, d);
+                        case Topics.REGISTER_FISCALIZED, Topics.REGISTER_DECOMMISSIONED -> register(c, event, d);
+                        default -> null;
+                    };
+                    if (register != null) {
+                        registers.add(register);
                     }
                 }
-                String register = switch (type) {
-                    case Topics.OPERATION_COMPLETED, Topics.OPERATION_VOIDED -> operation(c, d.path("operation"));
-                    case Topics.SESSION_CLOSED -> sessionClosed(c, event, d);
-                    case Topics.REGISTER_FISCALIZED, Topics.REGISTER_DECOMMISSIONED -> register(c, event, d);
-                    default -> null;
-                };
                 c.commit();
-                return register;
+                return registers;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
