@@ -368,47 +368,23 @@ final class ExportBench {
                                 line("Café Latte", 2, "5.95", "11.90", "0.19", "1.90"),
                                 line("Croissant", 1, "2.14", "2.14", "0.07", "0.14"),
                                 line("Wasser", 1, "2.00", "2.00", "0", "0.00")));
-        return bench.send(bench.request("/v1/operations", bench.merchant)
-                        .POST(Bench.body(body))
-                        .build())
-                .thenCompose(created -> {
-                    if (created.statusCode() != 201) {
-                        return CompletableFuture.completedFuture(
-                                "create " + created.statusCode() + " " + created.body());
-                    }
-                    String id = Bench.read(created.body()).path("id").asText();
-                    HttpRequest complete = bench.request("/v1/operations/" + id + "/complete", bench.merchant)
-                            .header("If-Match", "\"1\"")
-                            .method(
-                                    "PATCH",
-                                    Bench.body(Map.of(
-                                            "payments",
-                                            List.of(
-                                                    Map.of(
-                                                            "method",
-                                                            "cash",
-                                                            "status",
-                                                            "captured",
-                                                            "amount",
-                                                            "6.04",
-                                                            "currency",
-                                                            "EUR"),
-                                                    Map.of(
-                                                            "method",
-                                                            "card",
-                                                            "status",
-                                                            "captured",
-                                                            "amount",
-                                                            "10.00",
-                                                            "currency",
-                                                            "EUR",
-                                                            "card_brand",
-                                                            "girocard")))))
-                            .build();
-                    return bench.send(complete)
-                            .thenApply(
-                                    r -> r.statusCode() == 200 ? null : "complete " + r.statusCode() + " " + r.body());
-                });
+        return bench.sell(
+                body,
+                List.of(
+                        Map.of("method", "cash", "status", "captured", "amount", "6.04", "currency", "EUR"),
+                        Map.of(
+                                "method",
+                                "card",
+                                "status",
+                                "captured",
+                                "amount",
+                                "10.00",
+                                "currency",
+                                "EUR",
+                                "card_brand",
+                                "girocard")),
+                null,
+                null);
     }
 
     private static Map<String, Object> line(String title, int qty, String unit, String total, String rate, String tax) {
