@@ -212,6 +212,40 @@ class VerifierTest {
     }
 
     @Test
+    void closingNumbersHaveNoGapsAndTimesNeverDecrease() throws Exception {
+        Sample gap = Sample.valid();
+        String[] later = gap.rows.get("cashpointclosing.csv").get(0).clone();
+        later[2] = "44";
+        gap.rows.get("cashpointclosing.csv").add(later);
+        expect(gap, "I-2", "cashpointclosing.csv");
+        Sample earlier = Sample.valid();
+        String[] next = earlier.rows.get("cashpointclosing.csv").get(0).clone();
+        next[1] = "2025-03-13T22:00:00+01:00";
+        next[2] = "43";
+        earlier.rows.get("cashpointclosing.csv").add(next);
+        expect(earlier, "I-2", "cashpointclosing.csv");
+    }
+
+    @Test
+    void bonTypeAndTerminalRules() throws Exception {
+        expect(Sample.valid().set("transactions.csv", 0, "BON_TYP", "AVSonstige"), "I-16", "transactions.csv");
+        expect(Sample.valid().set("transactions.csv", 0, "TERMINAL_ID", "T-9"), "I-7", "transactions.csv");
+        expect(Sample.valid().set("lines.csv", 0, "AGENTUR_ID", "3"), "I-7", "lines.csv");
+    }
+
+    @Test
+    void aSignatureThatCannotBeRebuiltIsUnverifiableNeverPassed() throws Exception {
+        Verifier.Report other = verify(
+                Sample.valid().set("tse.csv", 0, "TSE_ZEITFORMAT", "utcTime").tar());
+        assertEquals(0, other.signaturesVerified());
+        assertTrue(
+                other.findings().stream()
+                        .anyMatch(f -> f.severity() == Finding.Severity.UNVERIFIABLE
+                                && f.rule().equals("SIG")),
+                other.findings().toString());
+    }
+
+    @Test
     void referencesMustResolve() throws Exception {
         Sample ref = Sample.valid();
         ref.row("references.csv", Sample.BON, "", "Transaktion", "", Sample.Z, Sample.KASSE, "42", "K-001-000001");
