@@ -106,7 +106,9 @@ class ExportIT {
                                 .header("Idempotency-Key", "export-" + register)
                                 .body(body)
                                 .post("/v1/exports"),
-                        r -> r.statusCode() != 422 || !"export_dsfinvk_build_pending".equals(r.path("code")));
+                        // 401 until the new key has reached the export-service's identity replica
+                        r -> r.statusCode() != 401
+                                && !(r.statusCode() == 422 && "export_dsfinvk_build_pending".equals(r.path("code"))));
         created.then()
                 .statusCode(202)
                 .header("Location", "/v1/exports/" + created.path("id"))
