@@ -2,6 +2,8 @@ package com.openfiskal.dsfinvk;
 
 import java.math.BigDecimal;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One record of a DSFinV-K table, filled by column name and typed by index.xml: a text value longer than
@@ -62,7 +64,8 @@ public final class Row {
         return Csv.line(values);
     }
 
-    public Schema.Table table() {
-        return table;
+    /** Appends the line to its table's list in {@code linesByFile} (keyed by file name). */
+    public void appendTo(Map<String, List<String>> linesByFile) {
+        linesByFile.get(table.file()).add(line());
     }
 }

@@ -137,7 +137,7 @@ public final class ClosingCompiler {
             default -> goods(op, day, lines, payments, voided);
         }
 
-        Keyed header = row("transactions.csv").text("BON_ID", id);
+        Row header = row("transactions.csv").text("BON_ID", id);
         JsonNode fi = op.path("fiscal_information");
         boolean signed = fi.isObject();
         header.integer("BON_NR", signed ? fi.path("document_number").asLong() : 900_000_000L + ++failedSequence);
@@ -178,16 +178,16 @@ public final class ClosingCompiler {
                     .number("BON_BRUTTO", gross.setScale(5))
                     .number("BON_NETTO", gross.subtract(tax).setScale(5))
                     .number("BON_UST", tax.setScale(5))
-                    .line(out);
+                    .appendTo(out);
             total = total.add(gross);
         }
         header.number("UMS_BRUTTO", total.setScale(2));
-        header.line(out);
+        header.appendTo(out);
 
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
             String pos = Integer.toString(i + 1);
-            Keyed line = row("lines.csv")
+            Row line = row("lines.csv")
                     .text("BON_ID", id)
                     .text("POS_ZEILE", pos)
                     .text("GUTSCHEIN_NR", truncate(l.voucher(), 50))
@@ -199,7 +199,7 @@ public final class ClosingCompiler {
             if (l.quantity() != null) {
                 line.number("MENGE", l.quantity()).number("STK_BR", l.unitPrice());
             }
-            line.line(out);
+            line.appendTo(out);
             row("lines_vat.csv")
                     .text("BON_ID", id)
                     .text("POS_ZEILE", pos)
@@ -207,7 +207,7 @@ public final class ClosingCompiler {
                     .number("POS_BRUTTO", l.gross().setScale(5))
                     .number("POS_NETTO", l.gross().subtract(lineTax[i]).setScale(5))
                     .number("POS_UST", lineTax[i].setScale(5))
-                    .line(out);
+                    .appendTo(out);
             if ("Beleg".equals(bonTyp)) {
                 String group = l.gvTyp() + "|" + l.key();
                 BigDecimal[] sums = businessCases.computeIfAbsent(
@@ -230,7 +230,7 @@ public final class ClosingCompiler {
                         .text("ZAHLART_NAME", tn[1])
                         .text("ZAHLWAEH_CODE", op.path("currency").asText("EUR"))
                         .number("BASISWAEH_BETRAG", p.getValue().setScale(2))
-                        .line(out);
+                        .appendTo(out);
                 paymentTypes.merge(p.getKey(), p.getValue(), BigDecimal::add);
                 if (tn[0].equals("Bar")) {
                     cash = cash.add(p.getValue());
@@ -338,7 +338,7 @@ public final class ClosingCompiler {
     }
 
     private void tse(JsonNode op, String id, JsonNode fi) {
-        Keyed r = row("transactions_tse.csv").text("BON_ID", id);
+        Row r = row("transactions_tse.csv").text("BON_ID", id);
         if (fi.isObject()) {
             String serial = fi.path("tss_serial_number").asText();
             r.integer("TSE_ID", tseId(serial))
@@ -362,7 +362,7 @@ public final class ClosingCompiler {
             String why = error.isObject() ? error.path("message").asText() : "not signed by the TSE";
             r.text("TSE_TA_FEHLER", truncate("TSE-Ausfall: " + why, 200));
         }
-        r.line(out);
+        r.appendTo(out);
     }
 
     private void references(JsonNode op, String id) {
@@ -381,7 +381,7 @@ public final class ClosingCompiler {
                     .text("REF_Z_KASSE_ID", b.kasseId())
                     .integer("REF_Z_NR", b.closingNumber())
                     .text("REF_BON_ID", related)
-                    .line(out));
+                    .appendTo(out));
         }
         JsonNode external = op.path("external_related_operation");
         if (external.isObject()) {
@@ -398,7 +398,7 @@ public final class ClosingCompiler {
                                                 : "Ursprungsbeleg",
                                         40))
                         .text("REF_BON_ID", number)
-                        .line(out);
+                        .appendTo(out);
             }
         }
     }
@@ -414,7 +414,7 @@ public final class ClosingCompiler {
                     .number("Z_UMS_BRUTTO", e.getValue()[0].setScale(5))
                     .number("Z_UMS_NETTO", e.getValue()[1].setScale(5))
                     .number("Z_UST", e.getValue()[2].setScale(5))
-                    .line(out);
+                    .appendTo(out);
         }
         BigDecimal allPayments = BigDecimal.ZERO;
         for (Map.Entry<String, BigDecimal> e : paymentTypes.entrySet()) {
@@ -423,14 +423,14 @@ public final class ClosingCompiler {
                     .text("ZAHLART_TYP", tn[0])
                     .text("ZAHLART_NAME", tn[1])
                     .number("Z_ZAHLART_BETRAG", e.getValue().setScale(2))
-                    .line(out);
+                    .appendTo(out);
             allPayments = allPayments.add(e.getValue());
         }
         String currency = session.path("currency").asText("EUR");
         row("cash_per_currency.csv")
                 .text("ZAHLART_WAEH", currency)
                 .number("ZAHLART_BETRAG_WAEH", cash.setScale(2))
-                .line(out);
+                .appendTo(out);
 
         JsonNode merchant = masterData.path("merchant");
         JsonNode address = merchant.path("address");
@@ -447,7 +447,7 @@ public final class ClosingCompiler {
                 .text("USTID", text(merchant.path("vat_id")))
                 .number("Z_SE_ZAHLUNGEN", allPayments.setScale(2))
                 .number("Z_SE_BARZAHLUNGEN", cash.setScale(2))
-                .line(out);
+                .appendTo(out);
         JsonNode location = masterData.path("location");
         JsonNode la = location.path("address");
         row("location.csv")
@@ -456,12 +456,12 @@ public final class ClosingCompiler {
                 .text("LOC_PLZ", text(la.path("postal_code")))
                 .text("LOC_ORT", text(la.path("city")))
                 .text("LOC_LAND", text(la.path("country_code")))
-                .line(out);
+                .appendTo(out);
         row("cashregister.csv")
                 .text("KASSE_SERIENNR", kasse)
                 .text("KASSE_SW_BRAND", SOFTWARE)
                 .text("KASSE_BASISWAEH_CODE", currency)
-                .line(out);
+                .appendTo(out);
         for (Map.Entry<String, Integer> e : tseIds.entrySet()) {
             Tss tss = tssBySerial.apply(e.getKey());
             String cert = tss.certificate() == null ? "" : tss.certificate();
@@ -477,53 +477,25 @@ public final class ClosingCompiler {
                     .text("TSE_PUBLIC_KEY", tss.publicKey())
                     .text("TSE_ZERTIFIKAT_I", cert.substring(0, Math.min(1000, cert.length())))
                     .text("TSE_ZERTIFIKAT_II", cert.length() > 1000 ? cert.substring(1000) : "")
-                    .line(out);
+                    .appendTo(out);
         }
         for (Map.Entry<Integer, BigDecimal> e : vatRates.entrySet()) {
             row("vat.csv")
                     .integer("UST_SCHLUESSEL", e.getKey())
                     .number("UST_SATZ", e.getValue().multiply(HUNDRED).setScale(2, RoundingMode.UNNECESSARY))
                     .text("UST_BESCHR", vatDescription(e.getKey()))
-                    .line(out);
+                    .appendTo(out);
         }
     }
 
     // --- helpers ------------------------------------------------------------------------------------
 
     /** A row of {@code file} with the closing key filled. */
-    private Keyed row(String file) {
-        return new Keyed(Row.of(schema.table(file))
+    private Row row(String file) {
+        return Row.of(schema.table(file))
                 .text("Z_KASSE_ID", kasse)
                 .text("Z_ERSTELLUNG", erstellung)
-                .integer("Z_NR", zNr));
-    }
-
-    /** Row with a terminal {@code line(out)} that appends it to its table. */
-    private static final class Keyed {
-        private final Row row;
-
-        Keyed(Row row) {
-            this.row = row;
-        }
-
-        Keyed text(String c, String v) {
-            row.text(c, v);
-            return this;
-        }
-
-        Keyed number(String c, BigDecimal v) {
-            row.number(c, v);
-            return this;
-        }
-
-        Keyed integer(String c, long v) {
-            row.integer(c, v);
-            return this;
-        }
-
-        void line(Map<String, List<String>> out) {
-            out.get(row.table().file()).add(row.line());
-        }
+                .integer("Z_NR", zNr);
     }
 
     private int tseId(String serial) {
