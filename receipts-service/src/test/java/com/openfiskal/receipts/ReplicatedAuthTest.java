@@ -12,7 +12,7 @@ class ReplicatedAuthTest extends ReplicatedAuthContract {
         return "/v1/receipts/rcpt_01KKNXF92M4PQBMJDKYXCNX67C";
     }
 
-    /** The route authenticates, then answers 404 until the feature is built. */
+    /** An authorised caller asking for a receipt that does not exist. */
     @Override
     protected int authorisedStatus() {
         return 404;

@@ -1,0 +1,134 @@
+package com.openfiskal.receipts.receipt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openfiskal.contracts.auth.Caller;
+import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.receipts.render.ReceiptView;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/** Reading receipts: by id or operation for the caller's merchant, by hosted token for anyone (API.md §10). */
+@ApplicationScoped
+public class ReceiptService {
+
+    private static final Logger LOG = Logger.getLogger(ReceiptService.class);
+    /** Our tokens: 256 bits in base64url without padding. Anything else is not looked up. */
+    private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+
+    private final Caller caller;
+    private final ObjectMapper mapper;
+    private final ReceiptConfig config;
+
+    public ReceiptService(Caller caller, ObjectMapper mapper, ReceiptConfig config) {
+        this.caller = caller;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** The caller's merchant's receipt, or 404 (also for another merchant's or tenant's receipt). */
+    @WithSession
+    public Uni<ReceiptEntity> byId(String id) {
+        return ReceiptEntity.<ReceiptEntity>find("id = ?1 and merchantId = ?2", id, caller.merchantId())
+                .firstResult()
+                .map(r -> found(r));
+    }
+
+    /** 404 also while the receipt of a completed operation is still being built (§10.2: the client retries). */
+    @WithSession
+    public Uni<ReceiptEntity> byOperation(String operationId) {
+        return ReceiptEntity.<ReceiptEntity>find(
+                        "operationId = ?1 and merchantId = ?2", operationId, caller.merchantId())
+                .firstResult()
+                .map(r -> found(r));
+    }
+
+    /** An available receipt by its hosted token; null for an unknown, malformed or archived token. */
+    @WithSession
+    public Uni<ReceiptEntity> byToken(String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return Uni.createFrom().nullItem();
+        }
+        return ReceiptEntity.<ReceiptEntity>find("token", token)
+                .firstResult()
+                .map(r -> r != null && ReceiptEntity.AVAILABLE.equals(r.status) ? r : null);
+    }
+
+    private static ReceiptEntity found(ReceiptEntity r) {
+        if (r == null) {
+            throw ApiException.notFound("Receipt");
+        }
+        return r;
+    }
+
+    /** The receipt object of §10.1: the stored document with status and links, in the contract's order. */
+    public ObjectNode render(ReceiptEntity r) {
+        ObjectNode doc = document(r);
+        ObjectNode out = mapper.createObjectNode();
+        for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = doc.fields(); it.hasNext(); ) {
+            Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> field = it.next();
+            if (field.getKey().equals("metadata")) {
+                ObjectNode links = out.putObject("links");
+                links.put("self", config.publicUrl() + "/v1/receipts/" + r.id);
+                links.put("pdf", config.publicUrl() + "/v1/receipts/" + r.id + "/pdf");
+                links.put("hosted", hostedLink(r));
+            }
+            out.set(field.getKey(), field.getValue());
+            if (field.getKey().equals("session_id")) {
+                out.put("status", r.status);
+            }
+        }
+        return out;
+    }
+
+    public String hostedLink(ReceiptEntity r) {
+        return config.publicUrl() + "/r/" + r.token;
+    }
+
+    public ObjectNode document(ReceiptEntity r) {
+        try {
+            return (ObjectNode) mapper.readTree(r.document);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The view of a receipt in "de" or "en", for the page, the PDF and the e-mail. */
+    public ReceiptView view(ReceiptEntity r, String lang) {
+        return ReceiptView.of(document(r), lang);
+    }
+
+    /**
+     * Archives receipts past the hosted retention, when one is configured. The update is idempotent, so
+     * replicas running it at the same time change each receipt once.
+     */
+    @Scheduled(every = "${openfiskal.receipts.archive-every:1h}", delayed = "30s")
+    @WithTransaction
+    Uni<Void> archive() {
+        if (config.hostedRetention().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant before = Instant.now().minus(config.hostedRetention().get());
+        return ReceiptEntity.update(
+                        "status = ?1 where status = ?2 and issuedAt < ?3",
+                        ReceiptEntity.ARCHIVED,
+                        ReceiptEntity.AVAILABLE,
+                        before)
+                .invoke(n -> {
+                    if (n > 0) {
+                        LOG.infof("Archived %d receipts issued before %s", n, before);
+                    }
+                })
+                .replaceWithVoid();
+    }
+}
