@@ -45,7 +45,7 @@ class ExportIT {
         String merchant = api.merchant();
         String location = api.location(merchant);
         String register = api.register(merchant, location);
-        fiscalize(api, merchant, register);
+        Till.fiscalize(api, merchant, register);
         Instant from = Instant.now().minusSeconds(60);
         Till till = new Till(api, merchant, register);
 
@@ -257,7 +257,7 @@ class ExportIT {
                 .until(() -> export(api, merchant, notKassenSichV).statusCode() == 422);
         export(api, merchant, notKassenSichV).then().body("details.rule", equalTo("register_regime_not_kassensichv"));
 
-        fiscalize(api, merchant, register);
+        Till.fiscalize(api, merchant, register);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> "export_dsfinvk_no_closed_sessions"
@@ -315,7 +315,7 @@ class ExportIT {
         Api api = Api.newTenant();
         String merchant = api.merchant();
         String register = api.register(merchant, api.location(merchant));
-        fiscalize(api, merchant, register);
+        Till.fiscalize(api, merchant, register);
         String from = Instant.now().minusSeconds(60).toString();
         Till till = new Till(api, merchant, register);
         till.event(
@@ -366,19 +366,6 @@ class ExportIT {
         r.then().statusCode(status).body("code", equalTo(code));
     }
 
-    private static void fiscalize(Api api, String merchant, String register) {
-        api.on(Platform.fiscalization(), merchant)
-                .post("/v1/registers/" + register + "/fiscalize")
-                .then()
-                .statusCode(202);
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> "fiscalized"
-                        .equals(api.on(Platform.fiscalization(), merchant)
-                                .get("/v1/registers/" + register)
-                                .path("fiscalization_status")));
-    }
-
     /** Polls the export until it is no longer pending. */
     private static Response finished(Api api, String merchant, String id) {
         return finished(api, merchant, id, Duration.ofSeconds(60));
@@ -417,51 +404,4 @@ class ExportIT {
     }
 
     /** One register's POS calls. */
-    record Till(Api api, String merchant, String register) {
-
-        io.restassured.specification.RequestSpecification on() {
-            return api.on(Platform.fiscalization(), merchant);
-        }
-
-        void event(String template) {
-            on().header("Idempotency-Key", UUID.randomUUID().toString())
-                    .body(template.formatted(register))
-                    .post("/v1/operations")
-                    .then()
-                    .statusCode(201);
-        }
-
-        String create(String json) {
-            return on().header("Idempotency-Key", UUID.randomUUID().toString())
-                    .body(json)
-                    .post("/v1/operations")
-                    .then()
-                    .statusCode(201)
-                    .extract()
-                    .path("id");
-        }
-
-        /** Café Latte ×2 with 10 % off (19 %), a croissant (7 %), a 0.96 tip: 13.81 in all. */
-        String sale() {
-            return create("""
-                    {"type":"SALE","source":"POS","register_id":"%s","currency":"EUR",
-                     "pretax_amount":"11.00","tax_amount":"1.85","tip_amount":"0.96","total_amount":"13.81",
-                     "cart_level_discounts":[{"description":"Stammkunde 10 %%","amount":"1.19"}],
-                     "operator":{"id":"U7","name":"Mia Becker"},
-                     "line_items":[
-                       {"title":"Café Latte","quantity":2,"unit_price":"5.95","total_amount":"10.71","article_number":"A-1",
-                        "taxes":[{"rate":"0.19","tax_amount":"1.71"}]},
-                       {"title":"Croissant","quantity":1,"unit_price":"2.14","total_amount":"2.14",
-                        "taxes":[{"rate":"0.07","tax_amount":"0.14"}]}]}""".formatted(register));
-        }
-
-        void complete(String id, String payments) {
-            on().header("Idempotency-Key", UUID.randomUUID().toString())
-                    .header("If-Match", "\"1\"")
-                    .body(payments)
-                    .patch("/v1/operations/" + id + "/complete")
-                    .then()
-                    .statusCode(200);
-        }
-    }
 }

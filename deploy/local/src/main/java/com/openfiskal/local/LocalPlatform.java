@@ -119,7 +119,8 @@ public final class LocalPlatform implements AutoCloseable {
         // local only: the download links' key is derived from the generated service token, so one secret
         // file holds everything; deployments set OPENFISKAL_EXPORT_DOWNLOAD_SECRET themselves (deploy/)
         env.put("OPENFISKAL_EXPORT_DOWNLOAD_SECRET", sha256Hex("export-download:" + settings.internalToken()));
-        env.put("OPENFISKAL_PUBLIC_URL", "http://localhost:" + ports.getOrDefault(EXPORT, port));
+        // no ingress locally: each service's links (downloads, receipts) name its own port
+        env.put("OPENFISKAL_PUBLIC_URL", "http://localhost:" + port);
         env.putIfAbsent("OPENFISKAL_ENVIRONMENT", "test");
         env.putAll(settings.extraEnv());
         pb.redirectErrorStream(true)

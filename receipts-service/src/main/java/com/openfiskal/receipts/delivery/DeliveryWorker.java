@@ -113,7 +113,11 @@ public class DeliveryWorker {
             finish(d, DeliveryEntity.SENT, null);
             return;
         } catch (Exception e) {
-            failure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            failure = root.getClass().getSimpleName() + ": " + root.getMessage();
         }
         if (d.attempt() >= config.attempts()) {
             LOG.warnf("Delivery %s failed after %d attempts: %s", d.id(), d.attempt(), failure);

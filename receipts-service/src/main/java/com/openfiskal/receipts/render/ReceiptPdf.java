@@ -87,7 +87,7 @@ public final class ReceiptPdf {
                 p.row(REGULAR, taxCols, "", t.rate(), t.net(), t.tax(), t.gross());
             }
             p.rule();
-            p.row(BOLD, taxCols, "", m.total(), v.totalNet(), v.totalTax(), "");
+            p.row(BOLD, taxCols, "", m.total(), v.totalNet(), v.totalTax(), v.taxedGross());
             if (v.hasExempt()) {
                 p.line(REGULAR, 8, m.exemptNote());
             }

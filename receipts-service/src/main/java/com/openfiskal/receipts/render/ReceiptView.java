@@ -37,6 +37,7 @@ public record ReceiptView(
         String totalGross,
         String totalNet,
         String totalTax,
+        String taxedGross,
         String tip,
         List<Payment> payments,
         Fiscal fiscal,
@@ -112,7 +113,9 @@ public record ReceiptView(
             discounts.add(new Discount(d.path("description").asText(m.discount()), amount(money, d.path("amount"))));
         }
         List<Tax> taxes = new ArrayList<>();
+        BigDecimal taxedGross = BigDecimal.ZERO;
         for (JsonNode t : r.path("tax_breakdown")) {
+            taxedGross = taxedGross.add(new BigDecimal(t.path("gross_amount").asText("0")));
             taxes.add(new Tax(
                     percent(number, t.path("tax_rate").asText(), lang),
                     amount(money, t.path("net_amount")),
@@ -155,6 +158,7 @@ public record ReceiptView(
                 amount(money, totals.path("total_gross")),
                 amount(money, totals.path("total_net")),
                 amount(money, totals.path("total_tax")),
+                money.format(taxedGross),
                 hasTip ? amount(money, tip) : null,
                 payments,
                 fiscal(r.path("fiscal"), local),
