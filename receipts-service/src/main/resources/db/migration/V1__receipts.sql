@@ -11,6 +11,8 @@ CREATE TABLE receipts (
     status       text NOT NULL DEFAULT 'available' CHECK (status IN ('available', 'archived')),
     -- the receipt object of §10.1 without status and links, as built when the event was consumed
     document     text NOT NULL,
+    -- the TSE QR code's modules (QrCodes.Modules), encoded once from fiscal.qr_data; null for ONLINE
+    qr_modules   bytea,
     issued_at    timestamptz NOT NULL,
     created_at   timestamptz NOT NULL
 );

@@ -85,6 +85,7 @@ public final class Bench {
             case "all" -> bench.all();
             case "export" -> new ExportBench(bench).run();
             case "export-year" -> new ExportBench(bench).year();
+            case "receipts" -> new ReceiptsBench(bench).run();
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
         System.exit(0);

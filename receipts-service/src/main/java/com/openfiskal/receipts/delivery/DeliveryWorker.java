@@ -71,7 +71,7 @@ public class DeliveryWorker {
                     FROM due, receipts r
                     WHERE d.id = due.id AND r.id = d.receipt_id
                     RETURNING d.id, d.channel, d.recipient, d.locale, d.attempts,
-                        r.id, r.merchant_id, r.token, r.status, r.document""")) {
+                        r.id, r.merchant_id, r.token, r.status, r.document, r.qr_modules""")) {
                 s.setInt(1, BATCH);
                 s.setTimestamp(2, Timestamp.from(leaseEnd));
                 try (ResultSet rs = s.executeQuery()) {
@@ -82,6 +82,7 @@ public class DeliveryWorker {
                         r.token = rs.getString(8);
                         r.status = rs.getString(9);
                         r.document = rs.getString(10);
+                        r.qrModules = rs.getBytes(11);
                         claimed.add(new Claimed(
                                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), r));
                     }

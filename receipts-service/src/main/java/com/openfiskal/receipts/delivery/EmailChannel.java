@@ -3,7 +3,6 @@ package com.openfiskal.receipts.delivery;
 import com.openfiskal.receipts.receipt.ReceiptEntity;
 import com.openfiskal.receipts.receipt.ReceiptService;
 import com.openfiskal.receipts.render.Messages;
-import com.openfiskal.receipts.render.ReceiptPdf;
 import com.openfiskal.receipts.render.ReceiptView;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;
@@ -39,7 +38,7 @@ public class EmailChannel implements DeliveryChannel {
         Mail mail = Mail.withText(recipient, m.mailSubject(view.legalName()), text)
                 .setHtml(html)
                 .setFrom(config.mailFrom())
-                .addAttachment(view.fileName(), ReceiptPdf.render(view), "application/pdf");
+                .addAttachment(view.fileName(), receipts.pdf(receipt, lang).bytes(), "application/pdf");
         mailer.send(mail);
     }
 

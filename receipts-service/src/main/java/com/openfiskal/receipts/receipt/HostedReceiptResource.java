@@ -38,7 +38,7 @@ public class HostedReceiptResource implements HostedApi {
         return receipts.byToken(token)
                 .map(r -> r == null
                         ? notFound()
-                        : hosted(Response.ok(HostedPage.render(receipts.view(r, language), token + "/pdf"))
+                        : hosted(Response.ok(receipts.page(r, language))
                                         .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                                         .header("Content-Language", language))
                                 .header("Content-Security-Policy", HostedPage.CONTENT_SECURITY_POLICY)
@@ -52,7 +52,7 @@ public class HostedReceiptResource implements HostedApi {
         return receipts.byToken(token)
                 .map(r -> r == null
                         ? notFound()
-                        : hosted(Response.fromResponse(ReceiptResource.pdf(receipts.view(r, language))))
+                        : hosted(Response.fromResponse(ReceiptResource.pdf(receipts.pdf(r, language))))
                                 .header("Content-Security-Policy", "default-src 'none'")
                                 .build())
                 .subscribeAsCompletionStage();

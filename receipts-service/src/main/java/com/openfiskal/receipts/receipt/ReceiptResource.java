@@ -6,8 +6,6 @@ import com.openfiskal.contracts.idempotency.IdempotentCall;
 import com.openfiskal.contracts.receipts.api.ReceiptsApi;
 import com.openfiskal.contracts.receipts.model.SendRequest;
 import com.openfiskal.receipts.delivery.DeliveryService;
-import com.openfiskal.receipts.render.ReceiptPdf;
-import com.openfiskal.receipts.render.ReceiptView;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CompletionStage;
 
@@ -40,13 +38,13 @@ public class ReceiptResource implements ReceiptsApi {
 
     @Override
     public CompletionStage<Response> getReceiptPdf(String merchant, String id) {
-        return receipts.byId(id).map(r -> pdf(receipts.view(r, "de"))).subscribeAsCompletionStage();
+        return receipts.byId(id).map(r -> pdf(receipts.pdf(r, "de"))).subscribeAsCompletionStage();
     }
 
     /** The PDF of §10.4, shown in the browser rather than saved. */
-    static Response pdf(ReceiptView view) {
-        return Response.ok(ReceiptPdf.render(view), "application/pdf")
-                .header("Content-Disposition", "inline; filename=\"" + view.fileName() + "\"")
+    static Response pdf(ReceiptService.Pdf pdf) {
+        return Response.ok(pdf.bytes(), "application/pdf")
+                .header("Content-Disposition", "inline; filename=\"" + pdf.fileName() + "\"")
                 .build();
     }
 

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openfiskal.contracts.auth.Caller;
 import com.openfiskal.contracts.error.ApiException;
+import com.openfiskal.receipts.render.HostedPage;
+import com.openfiskal.receipts.render.QrCodes;
+import com.openfiskal.receipts.render.ReceiptPdf;
 import com.openfiskal.receipts.render.ReceiptView;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -106,6 +109,24 @@ public class ReceiptService {
     /** The view of a receipt in "de" or "en", for the page, the PDF and the e-mail. */
     public ReceiptView view(ReceiptEntity r, String lang) {
         return ReceiptView.of(document(r), lang);
+    }
+
+    /** The receipt's stored TSE QR code, or null. */
+    public static QrCodes.Modules qr(ReceiptEntity r) {
+        return r.qrModules == null ? null : QrCodes.Modules.fromBytes(r.qrModules);
+    }
+
+    /** The public page in "de" or "en" (API.md §10.5). */
+    public String page(ReceiptEntity r, String lang) {
+        return HostedPage.render(view(r, lang), qr(r), r.token + "/pdf");
+    }
+
+    /** The PDF in "de" or "en" (API.md §10.4), with the name it is served and attached under. */
+    public record Pdf(String fileName, byte[] bytes) {}
+
+    public Pdf pdf(ReceiptEntity r, String lang) {
+        ReceiptView view = view(r, lang);
+        return new Pdf(view.fileName(), ReceiptPdf.render(view, qr(r)));
     }
 
     /**

@@ -46,13 +46,14 @@ public final class HostedPage {
         static native TemplateInstance receipt(ReceiptView r, String css, String qr, String pdfLink);
     }
 
-    /** The page in the view's language; {@code pdfLink} is relative to the page. */
-    public static String render(ReceiptView view, String pdfLink) {
-        String qr = view.fiscal() == null
+    /**
+     * The page in the view's language, with the receipt's stored TSE QR code (null: none); {@code pdfLink}
+     * is relative to the page.
+     */
+    public static String render(ReceiptView view, QrCodes.Modules modules, String pdfLink) {
+        String qr = modules == null
                 ? ""
-                : QrCodes.svg(
-                        view.fiscal().qrData(),
-                        ReceiptView.messages(view.lang()).qrCaption());
+                : QrCodes.svg(modules, ReceiptView.messages(view.lang()).qrCaption());
         return Templates.receipt(view, CSS, qr, pdfLink).setLocale(view.lang()).render();
     }
 

@@ -21,8 +21,35 @@ public final class QrCodes {
 
     private QrCodes() {}
 
-    /** The modules of the code, without the quiet zone. */
-    public static BitMatrix matrix(String data) {
+    /**
+     * The dark and light modules of a code, without the quiet zone, packed row by row. Encoding (Reed-Solomon
+     * and the choice of mask) is the expensive part, so a receipt's modules are computed once, when it is
+     * built, and stored with it (a few hundred bytes); drawing them as SVG or PDF is cheap.
+     */
+    public record Modules(int size, byte[] bits) {
+
+        public boolean get(int x, int y) {
+            int i = y * size + x;
+            return (bits[i >> 3] & (0x80 >>> (i & 7))) != 0;
+        }
+
+        /** Two bytes of size, then the bits. */
+        public byte[] toBytes() {
+            byte[] out = new byte[2 + bits.length];
+            out[0] = (byte) (size >> 8);
+            out[1] = (byte) size;
+            System.arraycopy(bits, 0, out, 2, bits.length);
+            return out;
+        }
+
+        public static Modules fromBytes(byte[] stored) {
+            int size = ((stored[0] & 0xff) << 8) | (stored[1] & 0xff);
+            return new Modules(size, java.util.Arrays.copyOfRange(stored, 2, stored.length));
+        }
+    }
+
+    /** Encodes {@code data} byte for byte, error correction level M. */
+    public static Modules encode(String data) {
         Map<EncodeHintType, Object> hints = new EnumMap<>(EncodeHintType.class);
         hints.put(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M);
         hints.put(EncodeHintType.MARGIN, 0);
@@ -30,27 +57,38 @@ public final class QrCodes {
         if (!StandardCharsets.US_ASCII.newEncoder().canEncode(data)) {
             hints.put(EncodeHintType.CHARACTER_SET, StandardCharsets.UTF_8.name());
         }
+        BitMatrix m;
         try {
-            return new QRCodeWriter().encode(data, BarcodeFormat.QR_CODE, 0, 0, hints);
+            m = new QRCodeWriter().encode(data, BarcodeFormat.QR_CODE, 0, 0, hints);
         } catch (WriterException e) {
             throw new IllegalArgumentException("QR data cannot be encoded: " + e.getMessage(), e);
         }
+        int size = m.getWidth();
+        byte[] bits = new byte[(size * size + 7) / 8];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                if (m.get(x, y)) {
+                    int i = y * size + x;
+                    bits[i >> 3] |= (byte) (0x80 >>> (i & 7));
+                }
+            }
+        }
+        return new Modules(size, bits);
     }
 
     /** An SVG of the code with its quiet zone, one path of horizontal runs, scaled by its container. */
-    public static String svg(String data, String label) {
-        BitMatrix m = matrix(data);
-        int size = m.getWidth() + 2 * QUIET_ZONE;
-        StringBuilder path = new StringBuilder(m.getWidth() * m.getHeight());
-        for (int y = 0; y < m.getHeight(); y++) {
+    public static String svg(Modules m, String label) {
+        int size = m.size() + 2 * QUIET_ZONE;
+        StringBuilder path = new StringBuilder(m.size() * m.size());
+        for (int y = 0; y < m.size(); y++) {
             int x = 0;
-            while (x < m.getWidth()) {
+            while (x < m.size()) {
                 if (!m.get(x, y)) {
                     x++;
                     continue;
                 }
                 int start = x;
-                while (x < m.getWidth() && m.get(x, y)) {
+                while (x < m.size() && m.get(x, y)) {
                     x++;
                 }
                 path.append('M')

@@ -1,6 +1,5 @@
 package com.openfiskal.receipts.render;
 
-import com.google.zxing.common.BitMatrix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +31,8 @@ public final class ReceiptPdf {
 
     private ReceiptPdf() {}
 
-    public static byte[] render(ReceiptView v) {
+    /** The PDF of the view; {@code qr} is the receipt's stored TSE QR code, null when it has none. */
+    public static byte[] render(ReceiptView v, QrCodes.Modules qr) {
         Messages m = ReceiptView.messages(v.lang());
         try (PDDocument doc = new PDDocument()) {
             PDDocumentInformation info = doc.getDocumentInformation();
@@ -123,7 +123,7 @@ public final class ReceiptPdf {
                 if (f.publicKey() != null) {
                     p.pair(m.publicKey(), f.publicKey(), MONO);
                 }
-                p.qr(QrCodes.matrix(f.qrData()));
+                p.qr(qr != null ? qr : QrCodes.encode(f.qrData()));
                 p.line(REGULAR, 8, m.qrCaption());
             }
             p.close();
@@ -231,16 +231,16 @@ public final class ReceiptPdf {
             y = last;
         }
 
-        void qr(BitMatrix matrix) throws IOException {
+        void qr(QrCodes.Modules matrix) throws IOException {
             float quiet = QrCodes.QUIET_ZONE * MODULE;
-            float size = matrix.getWidth() * MODULE + 2 * quiet;
+            float size = matrix.size() * MODULE + 2 * quiet;
             room(size + 10);
             y -= size + 4;
             float left = MARGIN + quiet;
             float top = y + size - quiet;
             cs.setNonStrokingColor(0f);
-            for (int row = 0; row < matrix.getHeight(); row++) {
-                for (int col = 0; col < matrix.getWidth(); col++) {
+            for (int row = 0; row < matrix.size(); row++) {
+                for (int col = 0; col < matrix.size(); col++) {
                     if (matrix.get(col, row)) {
                         cs.addRect(left + col * MODULE, top - (row + 1) * MODULE, MODULE, MODULE);
                     }
