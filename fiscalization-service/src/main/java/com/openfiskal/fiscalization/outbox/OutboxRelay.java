@@ -3,22 +3,30 @@ package com.openfiskal.fiscalization.outbox;
 import com.openfiskal.contracts.events.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -28,6 +36,11 @@ import org.jboss.logging.Logger;
  * acknowledged them. One relay runs at a time across all replicas (a transaction-scoped advisory lock),
  * so per-key order holds. While Kafka is down the rows stay and the API keeps working; delivery is
  * at least once, and consumers drop duplicates by {@code event_id}.
+ *
+ * <p>The relay runs when PostgreSQL notifies that events were committed (a trigger on the outbox, V6), so
+ * an event is on its way within milliseconds of its commit; the poll stays as the safety net for a lost
+ * listening connection and for rows left by a failed run. Notifications that arrive while a run is busy
+ * are folded into one more run.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -39,9 +52,15 @@ public class OutboxRelay {
     private static final int BATCH = 200;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
+    /** The channel the outbox trigger notifies (V6__outbox_notify.sql). */
+    static final String CHANNEL = "fiscalization_outbox";
+
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final AtomicLong backlog = new AtomicLong();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private PgSubscriber subscriber;
 
     public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, MeterRegistry registry) {
         this.pool = pool;
@@ -62,6 +81,55 @@ public class OutboxRelay {
                 .onFailure()
                 .recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** Listens for committed events on a connection of its own, reconnecting every second when it drops. */
+    void listen(
+            @Observes StartupEvent start,
+            Vertx vertx,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") String password,
+            @ConfigProperty(name = "openfiskal.outbox.listen", defaultValue = "true") boolean enabled) {
+        if (!enabled) {
+            return;
+        }
+        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel(CHANNEL).handler(payload -> wake());
+        subscriber
+                .connect()
+                .subscribe()
+                .with(
+                        ok -> LOG.debugf("Outbox relay listening on %s", CHANNEL),
+                        e -> LOG.warnf(
+                                "Outbox relay not listening (polling only) until it reconnects: %s", e.getMessage()));
+    }
+
+    void close(@Observes ShutdownEvent stop) {
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** Runs the relay now, or once more after the run that is busy. */
+    void wake() {
+        if (!busy.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        relayOnce().subscribe().with(published -> done(published >= BATCH), e -> {
+            LOG.warnf("Outbox relay paused, will retry: %s", e.getMessage());
+            done(false);
+        });
+    }
+
+    private void done(boolean more) {
+        busy.set(false);
+        if (more || again.getAndSet(false)) {
+            wake();
+        }
     }
 
     /** Measured on its own schedule, so that it keeps counting while Kafka is down. */
