@@ -22,10 +22,12 @@ public class Outbox {
 
     private final ObjectMapper mapper;
     private final SecurityConfig config;
+    private final OutboxRelay relay;
 
-    public Outbox(ObjectMapper mapper, SecurityConfig config) {
+    public Outbox(ObjectMapper mapper, SecurityConfig config, OutboxRelay relay) {
         this.mapper = mapper;
         this.config = config;
+        this.relay = relay;
     }
 
     /** A pending event; call inside the transaction of the change it describes. */
@@ -57,6 +59,6 @@ public class Outbox {
         } catch (JsonProcessingException ex) {
             return Uni.createFrom().failure(ex);
         }
-        return e.persist().replaceWithVoid();
+        return e.persist().invoke(relay::wake).replaceWithVoid();
     }
 }

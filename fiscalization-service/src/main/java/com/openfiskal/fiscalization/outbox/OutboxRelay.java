@@ -3,22 +3,17 @@ package com.openfiskal.fiscalization.outbox;
 import com.openfiskal.contracts.events.Topics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,10 +32,12 @@ import org.jboss.logging.Logger;
  * so per-key order holds. While Kafka is down the rows stay and the API keeps working; delivery is
  * at least once, and consumers drop duplicates by {@code event_id}.
  *
- * <p>The relay runs when PostgreSQL notifies that events were committed (a trigger on the outbox, V6), so
- * an event is on its way within milliseconds of its commit; the poll stays as the safety net for a lost
- * listening connection and for rows left by a failed run. Notifications that arrive while a run is busy
- * are folded into one more run.
+ * <p>Writing an event wakes the relay of this replica ({@link #wake()}), which runs a moment later, when the
+ * writing transaction has normally committed, so events leave within a few hundred milliseconds instead of
+ * on the next poll. The poll stays for everything else: events of a transaction that took longer, of
+ * another replica whose relay lost the lock race, rows left by a failed run. (PostgreSQL's LISTEN/NOTIFY
+ * was measured first and dropped: a notifying commit holds a database-wide lock through its WAL flush,
+ * which serialised the sales' commits.)
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -52,19 +49,28 @@ public class OutboxRelay {
     private static final int BATCH = 200;
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
 
-    /** The channel the outbox trigger notifies (V6__outbox_notify.sql). */
-    static final String CHANNEL = "fiscalization_outbox";
-
     private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
-    private PgSubscriber subscriber;
+    private final Vertx vertx;
+    private final long wakeDelay;
+    /** Off: the poll alone publishes (for comparisons, docs/performance.md). */
+    private final boolean wakeOnWrite;
 
-    public OutboxRelay(Pool pool, @Channel("outbox") MutinyEmitter<String> emitter, MeterRegistry registry) {
+    public OutboxRelay(
+            Pool pool,
+            @Channel("outbox") MutinyEmitter<String> emitter,
+            MeterRegistry registry,
+            Vertx vertx,
+            @ConfigProperty(name = "openfiskal.outbox.wake-delay", defaultValue = "100ms") Duration wakeDelay,
+            @ConfigProperty(name = "openfiskal.outbox.wake-on-write", defaultValue = "true") boolean wakeOnWrite) {
         this.pool = pool;
         this.emitter = emitter;
+        this.vertx = vertx;
+        this.wakeDelay = Math.max(1, wakeDelay.toMillis());
+        this.wakeOnWrite = wakeOnWrite;
         Gauge.builder("openfiskal.outbox.backlog", backlog, AtomicLong::get)
                 .description("Events written but not yet acknowledged by Kafka")
                 .register(registry);
@@ -83,41 +89,22 @@ public class OutboxRelay {
                 .replaceWithVoid();
     }
 
-    /** Listens for committed events on a connection of its own, reconnecting every second when it drops. */
-    void listen(
-            @Observes StartupEvent start,
-            Vertx vertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") String user,
-            @ConfigProperty(name = "quarkus.datasource.password") String password,
-            @ConfigProperty(name = "openfiskal.outbox.listen", defaultValue = "true") boolean enabled) {
-        if (!enabled) {
+    /**
+     * Runs the relay after the wake delay (once more after a run that is busy): by then the transaction that
+     * wrote the event has normally committed, and the events of a busy moment go out in one run.
+     */
+    public void wake() {
+        if (!wakeOnWrite) {
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(url).setUser(user).setPassword(password);
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(payload -> wake());
-        subscriber
-                .connect()
-                .subscribe()
-                .with(
-                        ok -> LOG.debugf("Outbox relay listening on %s", CHANNEL),
-                        e -> LOG.warnf(
-                                "Outbox relay not listening (polling only) until it reconnects: %s", e.getMessage()));
-    }
-
-    void close(@Observes ShutdownEvent stop) {
-        if (subscriber != null) {
-            subscriber.closeAndForget();
-        }
-    }
-
-    /** Runs the relay now, or once more after the run that is busy. */
-    void wake() {
         if (!busy.compareAndSet(false, true)) {
             again.set(true);
             return;
         }
+        vertx.setTimer(wakeDelay, id -> run());
+    }
+
+    private void run() {
         again.set(false);
         relayOnce().subscribe().with(published -> done(published >= BATCH), e -> {
             LOG.warnf("Outbox relay paused, will retry: %s", e.getMessage());
@@ -126,8 +113,12 @@ public class OutboxRelay {
     }
 
     private void done(boolean more) {
+        if (more) {
+            run(); // a full batch: a backlog is drained without waiting
+            return;
+        }
         busy.set(false);
-        if (more || again.getAndSet(false)) {
+        if (again.getAndSet(false)) {
             wake();
         }
     }
