@@ -252,6 +252,33 @@ class ReceiptApiTest {
     }
 
     @Test
+    void anOnlineSaleHasAReceiptWithoutTseDataAndTheMerchantsAddress() throws Exception {
+        ObjectNode online = ReceiptEvents.completed(owner, "SALE");
+        ObjectNode op = (ObjectNode) online.path("data").path("operation");
+        op.put("source", "ONLINE").putNull("register_id").putNull("location_id").putNull("session_id");
+        op.putNull("fiscal_information");
+        ObjectNode issuer = (ObjectNode) online.path("data").path("issuer");
+        issuer.putNull("location").putNull("register").putNull("public_key");
+        online.putNull("register_id");
+        ReceiptEvents.publish(online);
+        Response receipt = awaitReceipt(owner, ReceiptEvents.operationId(online));
+        receipt.then()
+                .body("fiscal", nullValue())
+                .body("register_id", nullValue())
+                .body("issuer.location_name", nullValue())
+                .body("issuer.address.line1", equalTo("Unter den Linden 1"));
+        String path = receipt.<String>path("links.hosted").replace("http://localhost:8082", "");
+        String html = given().get(path).then().statusCode(200).extract().asString();
+        assertTrue(html.contains("Online-Vorgang") && !html.contains("<svg") && html.contains("Unter den Linden 1"));
+        byte[] pdf = as(owner)
+                .get("/v1/receipts/" + receipt.<String>path("id") + "/pdf")
+                .asByteArray();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            assertTrue(new PDFTextStripper().getText(doc).contains("Online-Vorgang"));
+        }
+    }
+
+    @Test
     void anArchivedReceiptKeepsItsJsonAndPdfButLosesItsPageAndCannotBeSent() throws Exception {
         ObjectNode sale = ReceiptEvents.completed(owner, "RETURN");
         ReceiptEvents.publish(sale);

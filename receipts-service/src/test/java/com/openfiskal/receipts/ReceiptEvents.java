@@ -63,8 +63,11 @@ public final class ReceiptEvents {
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             for (ObjectNode e : events) {
-                producer.send(new ProducerRecord<>(
-                        Topics.OPERATIONS, e.path("register_id").asText(), e.toString()));
+                // keyed as the outbox keys them: by register, ONLINE operations by merchant (API.md §11.1)
+                String key = e.hasNonNull("register_id")
+                        ? e.path("register_id").asText()
+                        : e.path("merchant_id").asText();
+                producer.send(new ProducerRecord<>(Topics.OPERATIONS, key, e.toString()));
             }
             producer.flush();
         }

@@ -2,6 +2,7 @@ package com.openfiskal.export.projection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.events.EventBatches;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.export.closing.ClosingBuilder;
@@ -11,15 +12,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * The export-service's copy of what the fiscalization-service publishes (API.md §11): registers with their
@@ -30,8 +28,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class Projections {
-
-    private static final Logger LOG = Logger.getLogger(Projections.class);
 
     private final DataSource db;
     private final ObjectMapper mapper;
@@ -67,31 +63,11 @@ public class Projections {
      * compiled if they can be.
      */
     private void consume(ConsumerRecords<String, String> records) throws SQLException {
-        List<JsonNode> events = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                events.add(mapper.readTree(record.value()));
-            } catch (Exception e) {
-                LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
+        EventBatches.consume(records, mapper, events -> {
+            for (String registerId : apply(events)) {
+                closings.build(registerId);
             }
-        }
-        // nothing acknowledged may be lost: a database outage holds the channel (in order) until it is back
-        for (long backoff = 500; ; backoff = Math.min(backoff * 2, 10_000)) {
-            try {
-                for (String registerId : apply(events)) {
-                    closings.build(registerId);
-                }
-                return;
-            } catch (SQLException e) {
-                LOG.warnf("Applying %d events failed, retrying in %d ms: %s", events.size(), backoff, e.getMessage());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        });
     }
 
     /** Applies event envelopes in order in one transaction; returns the registers whose closings may now compile. */

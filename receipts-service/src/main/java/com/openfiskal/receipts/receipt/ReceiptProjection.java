@@ -3,6 +3,7 @@ package com.openfiskal.receipts.receipt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openfiskal.contracts.events.EventBatches;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
@@ -15,14 +16,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Builds a receipt for every completed goods movement that {@code fiscal.operations.v1} carries (API.md
@@ -32,7 +30,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ReceiptProjection {
 
-    private static final Logger LOG = Logger.getLogger(ReceiptProjection.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DataSource db;
@@ -53,29 +50,7 @@ public class ReceiptProjection {
     @Incoming("operations")
     @Blocking(ordered = true)
     public void operations(ConsumerRecords<String, String> records) throws SQLException {
-        List<JsonNode> events = new ArrayList<>(records.count());
-        for (ConsumerRecord<String, String> record : records) {
-            try {
-                events.add(mapper.readTree(record.value()));
-            } catch (Exception e) {
-                LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
-            }
-        }
-        // nothing acknowledged may be lost: a database outage holds the channel until it is back
-        for (long backoff = 500; ; backoff = Math.min(backoff * 2, 10_000)) {
-            try {
-                apply(events);
-                return;
-            } catch (SQLException e) {
-                LOG.warnf("Storing %d receipts failed, retrying in %d ms: %s", events.size(), backoff, e.getMessage());
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        EventBatches.consume(records, mapper, this::apply);
     }
 
     /** Stores the receipts of these event envelopes in one transaction; returns how many were new. */
