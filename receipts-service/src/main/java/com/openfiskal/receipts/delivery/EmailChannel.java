@@ -38,7 +38,7 @@ public class EmailChannel implements DeliveryChannel {
         Mail mail = Mail.withText(recipient, m.mailSubject(view.legalName()), text)
                 .setHtml(html)
                 .setFrom(config.mailFrom())
-                .addAttachment(view.fileName(), receipts.pdf(receipt, lang).bytes(), "application/pdf");
+                .addAttachment(view.fileName(), receipts.pdf(receipt, view).bytes(), "application/pdf");
         mailer.send(mail);
     }
 

@@ -125,7 +125,11 @@ public class ReceiptService {
     public record Pdf(String fileName, byte[] bytes) {}
 
     public Pdf pdf(ReceiptEntity r, String lang) {
-        ReceiptView view = view(r, lang);
+        return pdf(r, view(r, lang));
+    }
+
+    /** The PDF of a view already made of this receipt (the e-mail renders the view for its text too). */
+    public Pdf pdf(ReceiptEntity r, ReceiptView view) {
         return new Pdf(view.fileName(), ReceiptPdf.render(view, qr(r)));
     }
 
