@@ -3,6 +3,8 @@ package com.openfiskal.receipts.receipt;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.openfiskal.contracts.auth.Caller;
 import com.openfiskal.contracts.error.ApiException;
 import com.openfiskal.receipts.render.HostedPage;
@@ -15,6 +17,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -33,10 +36,20 @@ public class ReceiptService {
     private final ObjectMapper mapper;
     private final ReceiptConfig config;
 
+    /**
+     * Rendered hosted pages by token and language, weighed by their bytes. Only the rendering is cached:
+     * {@link #byToken} still reads the receipt, so an archived receipt's page is never served from here.
+     */
+    private final Cache<String, byte[]> pages;
+
     public ReceiptService(Caller caller, ObjectMapper mapper, ReceiptConfig config) {
         this.caller = caller;
         this.mapper = mapper;
         this.config = config;
+        this.pages = Caffeine.newBuilder()
+                .maximumWeight(config.pageCache().asLongValue())
+                .<String, byte[]>weigher((token, page) -> page.length)
+                .build();
     }
 
     /** The caller's merchant's receipt, or 404 (also for another merchant's or tenant's receipt). */
@@ -116,9 +129,11 @@ public class ReceiptService {
         return r.qrModules == null ? null : QrCodes.Modules.fromBytes(r.qrModules);
     }
 
-    /** The public page in "de" or "en" (API.md §10.5). */
-    public String page(ReceiptEntity r, String lang) {
-        return HostedPage.render(view(r, lang), qr(r), r.token + "/pdf");
+    /** The public page in "de" or "en" (API.md §10.5), UTF-8. */
+    public byte[] page(ReceiptEntity r, String lang) {
+        return pages.get(
+                r.token + ':' + lang,
+                key -> HostedPage.render(view(r, lang), qr(r), r.token + "/pdf").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The PDF in "de" or "en" (API.md §10.4), with the name it is served and attached under. */
