@@ -3,6 +3,7 @@ package com.openfiskal.fiscalization.tse;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the software TSE. */
 @ConfigMapping(prefix = "openfiskal.tse")
@@ -13,6 +14,13 @@ public interface TseConfig {
      * rest. Env: OPENFISKAL_TSE_MASTER_KEY. No default outside dev/test.
      */
     String masterKey();
+
+    /**
+     * The master key being replaced, during a rotation only: secrets still sealed with it are read, and
+     * re-encrypted under {@link #masterKey()} at start-up (docs/operations.md "Rotate keys"). Env:
+     * OPENFISKAL_TSE_MASTER_KEY_PREVIOUS.
+     */
+    Optional<String> masterKeyPrevious();
 
     /** Curve of new TSS keys: {@code P-256} (ecdsa-plain-SHA256, as fiskaly) or {@code P-384} (ecdsa-plain-SHA384). */
     @WithDefault("P-256")

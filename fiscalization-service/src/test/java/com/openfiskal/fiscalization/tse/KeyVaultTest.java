@@ -17,6 +17,11 @@ class KeyVaultTest {
             }
 
             @Override
+            public java.util.Optional<String> masterKeyPrevious() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
             public String curve() {
                 return "P-256";
             }
@@ -55,5 +60,27 @@ class KeyVaultTest {
         assertThrows(
                 IllegalStateException.class,
                 () -> new KeyVault(config(Base64.getEncoder().encodeToString(new byte[16]))));
+    }
+
+    @Test
+    void shouldOpenWhatThePreviousKeySealedAndResealItUnderTheCurrentOne() {
+        String previous = KEY;
+        byte[] raw = new byte[32];
+        raw[31] = 7;
+        String current = Base64.getEncoder().encodeToString(raw);
+        byte[] secret = "private key bytes".getBytes(StandardCharsets.UTF_8);
+        byte[] sealedBefore = new KeyVault(previous, java.util.Optional.empty()).encrypt(secret, "tss_1");
+
+        KeyVault rotating = new KeyVault(current, java.util.Optional.of(previous));
+        assertArrayEquals(secret, rotating.decrypt(sealedBefore, "tss_1"));
+        byte[] resealed = rotating.reseal(sealedBefore, "tss_1");
+        org.junit.jupiter.api.Assertions.assertNotNull(resealed);
+        org.junit.jupiter.api.Assertions.assertNull(rotating.reseal(resealed, "tss_1"), "already current");
+
+        KeyVault afterwards = new KeyVault(current, java.util.Optional.empty());
+        assertArrayEquals(secret, afterwards.decrypt(resealed, "tss_1"));
+        assertThrows(IllegalStateException.class, () -> afterwards.decrypt(sealedBefore, "tss_1"));
+        KeyVault unrelated = new KeyVault(current, java.util.Optional.of(current));
+        assertThrows(IllegalStateException.class, () -> unrelated.reseal(sealedBefore, "tss_1"));
     }
 }

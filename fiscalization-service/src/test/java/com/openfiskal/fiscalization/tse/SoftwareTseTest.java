@@ -35,6 +35,12 @@ class SoftwareTseTest {
     @Inject
     TseProvider tse;
 
+    @Inject
+    MasterKeyRotation rotation;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "openfiskal.tse.master-key")
+    String masterKey;
+
     @Test
     void shouldProvisionAnUncertifiedTssWhoseSerialIsTheHashOfItsKey() throws Throwable {
         String register = Ids.next(Ids.REGISTER);
@@ -133,6 +139,34 @@ class SoftwareTseTest {
                 TseProvider.TseUnavailableException.class,
                 () -> tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0])));
         assertNotEquals(null, stored.disabledAt);
+    }
+
+    @Test
+    void aMasterKeyRotationResealsEveryTssSecretAndTheTssStillSigns() throws Throwable {
+        String register = Ids.next(Ids.REGISTER);
+        TseProvider.Tss tss = tx(() -> tse.provision(register, register));
+        String next =
+                Base64.getEncoder().encodeToString("rotated-master-key-for-the-test!".getBytes(StandardCharsets.UTF_8));
+        java.util.Optional<String> none = java.util.Optional.empty();
+
+        // the new key current, ours previous: everything is resealed, and only the new key opens it then
+        assertTrue(rotation.rotate(new KeyVault(next, java.util.Optional.of(masterKey))) >= 2);
+        TssEntity rotated = tx(() -> TssEntity.<TssEntity>findById(tss.id()));
+        new KeyVault(next, none).decrypt(rotated.encryptedPrivateKey, tss.id());
+        new KeyVault(next, none).decrypt(rotated.encryptedAdminPin, tss.id());
+        assertThrows(
+                IllegalStateException.class,
+                () -> new KeyVault(masterKey, none).decrypt(rotated.encryptedPrivateKey, tss.id()));
+        assertEquals(
+                0, rotation.rotate(new KeyVault(next, java.util.Optional.of(masterKey))), "a second run finds nothing");
+
+        // and back (the service under test holds our key): the TSS signs with what is stored
+        assertTrue(rotation.rotate(new KeyVault(masterKey, java.util.Optional.of(next))) >= 2);
+        TseProvider.SignedLog start = tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0]));
+        ECPublicKey key = (ECPublicKey) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(tss.certificate()))
+                .getPublicKey();
+        assertTrue(LogMessage.parse(start.message()).verify(key));
     }
 
     private static <T> T tx(Supplier<Uni<T>> work) throws Throwable {
