@@ -204,6 +204,9 @@ class DeliveryTest {
         String id = receipt().path("id");
         String recipient = "outage-" + UUID.randomUUID() + "@example.org";
         String body = "{\"channel\":\"email\",\"recipient\":\"" + recipient + "\"}";
+        double retriesBefore = deliveries("retry");
+        double failedBefore = deliveries("failed");
+        double sentBefore = deliveries("sent");
         smtp.stop();
         String failed;
         try {
@@ -227,6 +230,10 @@ class DeliveryTest {
                 .path("id");
         awaitDelivery(id, later, "sent");
         assertEquals(1, messagesTo(recipient).size(), "the failed delivery sent nothing, the later one once");
+        // the operator's view: two retries, one final failure, one sent
+        assertEquals(retriesBefore + 2, deliveries("retry"));
+        assertEquals(failedBefore + 1, deliveries("failed"));
+        assertEquals(sentBefore + 1, deliveries("sent"));
         ReceiptApiTest.as(owner)
                 .get("/v1/receipts/" + id + "/deliveries/" + failed)
                 .then()
@@ -286,5 +293,19 @@ class DeliveryTest {
         } else if (content instanceof String s) {
             text.append(s);
         }
+    }
+
+    /** openfiskal_receipt_deliveries_total of the e-mail channel with this outcome, from /q/metrics. */
+    private static double deliveries(String outcome) {
+        String text = io.restassured.RestAssured.given().get("/q/metrics").asString();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("openfiskal_receipt_deliveries_total{")
+                    && line.contains("channel=\"email\"")
+                    && line.contains("outcome=\"" + outcome + "\"")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 }

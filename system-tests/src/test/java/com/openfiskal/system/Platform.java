@@ -1,5 +1,7 @@
 package com.openfiskal.system;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.openfiskal.local.EmbeddedStack;
 import com.openfiskal.local.LocalPlatform;
 import java.io.IOException;
@@ -16,8 +18,12 @@ final class Platform {
     static final String ADMIN_TOKEN = "system-test-admin-token";
 
     private static LocalPlatform platform;
+    private static LocalPlatform second;
     private static EmbeddedStack stack;
     private static Path dataDir;
+    private static GreenMail smtp;
+    private static LocalPlatform.Settings settings;
+    private static Path root;
 
     private Platform() {}
 
@@ -31,31 +37,38 @@ final class Platform {
                 dataDir = dir;
                 EmbeddedStack stack = EmbeddedStack.start(dir, 0, 0);
                 Platform.stack = stack;
-                Map<String, Integer> ports = new LinkedHashMap<>();
-                ports.put(LocalPlatform.FISCALIZATION, EmbeddedStack.freePort());
-                ports.put(LocalPlatform.EXPORT, EmbeddedStack.freePort());
-                ports.put(LocalPlatform.RECEIPTS, EmbeddedStack.freePort());
-                LocalPlatform p = new LocalPlatform(ports, dir.resolve("logs"));
+                GreenMail mail = new GreenMail(new ServerSetup(EmbeddedStack.freePort(), "127.0.0.1", "smtp"));
+                mail.start();
+                smtp = mail;
+                Platform.root = root;
+                settings = new LocalPlatform.Settings(
+                        PEPPER,
+                        ADMIN_TOKEN,
+                        null,
+                        "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
+                        INTERNAL_TOKEN,
+                        Map.of(
+                                "OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND",
+                                "100000",
+                                // exports take a few seconds, so a crash test can kill a build
+                                "OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE",
+                                "150ms",
+                                "OPENFISKAL_SMTP_HOST",
+                                "127.0.0.1",
+                                "OPENFISKAL_SMTP_PORT",
+                                String.valueOf(mail.getSmtp().getPort()),
+                                "OPENFISKAL_SMTP_START_TLS",
+                                "DISABLED"));
+                LocalPlatform p = instances(dir.resolve("logs"));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    if (second != null) {
+                        second.close();
+                    }
                     p.close();
                     stack.close();
+                    mail.stop();
                 }));
-                p.start(
-                        root,
-                        stack,
-                        new LocalPlatform.Settings(
-                                PEPPER,
-                                ADMIN_TOKEN,
-                                null,
-                                "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
-                                INTERNAL_TOKEN,
-                                Map.of(
-                                        "OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND",
-                                        "100000",
-                                        // exports take a few seconds, so a crash test can kill a build
-                                        "OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE",
-                                        "150ms")),
-                        System.out);
+                p.start(root, stack, settings, System.out);
                 platform = p;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -65,6 +78,41 @@ final class Platform {
             }
         }
         return platform;
+    }
+
+    /** One instance of each service on free ports; nothing runs until started. */
+    private static LocalPlatform instances(Path logDir) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put(LocalPlatform.FISCALIZATION, EmbeddedStack.freePort());
+        ports.put(LocalPlatform.EXPORT, EmbeddedStack.freePort());
+        ports.put(LocalPlatform.RECEIPTS, EmbeddedStack.freePort());
+        return new LocalPlatform(ports, logDir);
+    }
+
+    /**
+     * A second instance of each service on the same database, broker and export directory (the replicas
+     * of a Kubernetes deployment); started on first use.
+     */
+    static synchronized LocalPlatform second() {
+        get();
+        if (second == null) {
+            try {
+                // logs-b beside logs: the export archives go to the same exports/ directory
+                second = instances(dataDir.resolve("logs-b")).start(root, stack, settings, System.out);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return second;
+    }
+
+    /** The SMTP server the receipts-services deliver to. */
+    static GreenMail smtp() {
+        get();
+        return smtp;
     }
 
     /** The PostgreSQL and Kafka under the platform (outage tests stop and start the broker). */

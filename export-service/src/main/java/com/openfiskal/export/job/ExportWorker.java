@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.dsfinvk.ArchiveWriter;
 import com.openfiskal.dsfinvk.Schema;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -24,6 +27,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -56,7 +60,11 @@ public class ExportWorker {
     private final Semaphore slots;
     private final Schema schema = Schema.official();
 
-    public ExportWorker(DataSource db, ExportConfig config, ObjectMapper mapper, SecurityConfig security) {
+    private final MeterRegistry registry;
+
+    public ExportWorker(
+            DataSource db, ExportConfig config, ObjectMapper mapper, SecurityConfig security, MeterRegistry registry) {
+        this.registry = registry;
         if (config.testPausePerTable().isPresent() && "live".equals(security.environment())) {
             throw new IllegalStateException(
                     "openfiskal.export.test-pause-per-table is for tests; a live deployment refuses it");
@@ -170,6 +178,7 @@ public class ExportWorker {
             throw new IllegalStateException(e);
         }
         Instant now = Instant.now();
+        long started = System.nanoTime();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false); // a cursor: rows stream from PostgreSQL in batches, never all at once
             c.setReadOnly(true);
@@ -215,7 +224,18 @@ public class ExportWorker {
             s.setString(6, job.id());
             s.executeUpdate();
         }
-        LOG.infof("export %s completed (%d closings, %d bytes)", job.id(), job.closings().length, Files.size(done));
+        long size = Files.size(done);
+        Timer.builder("openfiskal.export.build")
+                .description("Building one DSFinV-K archive, from claim to rename")
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - started));
+        DistributionSummary.builder("openfiskal.export.size")
+                .description("Size of a completed DSFinV-K archive")
+                .baseUnit("bytes")
+                .register(registry)
+                .record(size);
+        LOG.infof("export %s completed (%d closings, %d bytes)", job.id(), job.closings().length, size);
     }
 
     private void pauseForTests() throws IOException {

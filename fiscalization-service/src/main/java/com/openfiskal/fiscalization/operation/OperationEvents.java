@@ -29,12 +29,19 @@ public class OperationEvents {
     private final OperationJson json;
     private final FiscalIdentities identities;
     private final ObjectMapper mapper;
+    private final OperationMetrics metrics;
 
-    public OperationEvents(Outbox outbox, OperationJson json, FiscalIdentities identities, ObjectMapper mapper) {
+    public OperationEvents(
+            Outbox outbox,
+            OperationJson json,
+            FiscalIdentities identities,
+            ObjectMapper mapper,
+            OperationMetrics metrics) {
         this.outbox = outbox;
         this.json = json;
         this.identities = identities;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /** {@code operation.completed} or {@code operation.voided} with the operation as GET returns it. */
@@ -44,6 +51,7 @@ public class OperationEvents {
             data.set("operation", json.render(o));
             data.set("issuer", issuer);
             String key = o.registerId != null ? o.registerId : o.merchantId;
+            metrics.outcome(o, VOIDED.equals(type) ? "voided" : "completed");
             return outbox.add(Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data);
         });
     }

@@ -70,6 +70,7 @@ public class OperationService {
     private final OperationEvents events;
     private final OperationSigner signer;
     private final ObjectMapper mapper;
+    private final OperationMetrics metrics;
 
     public OperationService(
             Caller caller,
@@ -80,7 +81,8 @@ public class OperationService {
             OperationJson json,
             OperationEvents events,
             OperationSigner signer,
-            ObjectMapper mapper) {
+            ObjectMapper mapper,
+            OperationMetrics metrics) {
         this.caller = caller;
         this.registers = registers;
         this.registerEvents = registerEvents;
@@ -90,6 +92,7 @@ public class OperationService {
         this.events = events;
         this.signer = signer;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     // --- create -----------------------------------------------------------------------------------
@@ -260,7 +263,7 @@ public class OperationService {
                     return signer.sign(o, r, processData, "complete", null)
                             .flatMap(outcome -> outcome instanceof TseSigning.Signed
                                     ? finishComplete(o, details, legs).map(x -> new Attempt(o, null))
-                                    : Uni.createFrom().item(new Attempt(o, refusal((TseSigning.Failed) outcome))));
+                                    : Uni.createFrom().item(new Attempt(o, refusal(o, (TseSigning.Failed) outcome))));
                 });
             });
         });
@@ -304,7 +307,7 @@ public class OperationService {
                     return signer.sign(o, r, processData, "void", body.getNote())
                             .flatMap(outcome -> outcome instanceof TseSigning.Signed
                                     ? finishVoid(o, body, true).map(x -> new Attempt(o, null))
-                                    : Uni.createFrom().item(new Attempt(o, refusal((TseSigning.Failed) outcome))));
+                                    : Uni.createFrom().item(new Attempt(o, refusal(o, (TseSigning.Failed) outcome))));
                 });
             });
         });
@@ -326,7 +329,8 @@ public class OperationService {
 
     // --- signing shared by complete and void ------------------------------------------------------
 
-    private static ApiException refusal(TseSigning.Failed f) {
+    private ApiException refusal(OperationEntity o, TseSigning.Failed f) {
+        metrics.outcome(o, "tse_failed_phase_" + f.phase());
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("rule", f.phase() == 1 ? "tse_signing_failed_phase_1" : "tse_signing_failed_phase_2");
         details.put("phase", f.phase());

@@ -6,6 +6,8 @@ import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.kassensichv.ProcessData;
 import com.openfiskal.contracts.kassensichv.QrCode;
 import com.openfiskal.fiscalization.register.RegisterEntity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,11 +39,13 @@ public class TseSigning {
     private final TseProvider tse;
     private final TseConfig config;
     private final ObjectMapper mapper;
+    private final MeterRegistry registry;
 
-    public TseSigning(TseProvider tse, TseConfig config, ObjectMapper mapper) {
+    public TseSigning(TseProvider tse, TseConfig config, ObjectMapper mapper, MeterRegistry registry) {
         this.tse = tse;
         this.config = config;
         this.mapper = mapper;
+        this.registry = registry;
     }
 
     /**
@@ -53,8 +57,10 @@ public class TseSigning {
         if (startedTransaction != null) {
             return finish(register, processData, startedTransaction, startEvent);
         }
-        return timed(tse.startTransaction(
-                        register.tssId, register.clientSerialNumber, ProcessData.PROCESS_TYPE, new byte[0]))
+        return timed(
+                        "start",
+                        tse.startTransaction(
+                                register.tssId, register.clientSerialNumber, ProcessData.PROCESS_TYPE, new byte[0]))
                 .onItemOrFailure()
                 .transformToUni((start, failure) -> {
                     if (failure != null) {
@@ -67,12 +73,14 @@ public class TseSigning {
     }
 
     private Uni<Outcome> finish(RegisterEntity register, String processData, long transaction, ObjectNode startEvent) {
-        return timed(tse.finishTransaction(
-                        register.tssId,
-                        register.clientSerialNumber,
-                        transaction,
-                        ProcessData.PROCESS_TYPE,
-                        processData.getBytes(StandardCharsets.UTF_8)))
+        return timed(
+                        "finish",
+                        tse.finishTransaction(
+                                register.tssId,
+                                register.clientSerialNumber,
+                                transaction,
+                                ProcessData.PROCESS_TYPE,
+                                processData.getBytes(StandardCharsets.UTF_8)))
                 .onItemOrFailure()
                 .transformToUni((finish, failure) -> {
                     if (failure != null) {
@@ -128,8 +136,28 @@ public class TseSigning {
         return e;
     }
 
-    private <T> Uni<T> timed(Uni<T> call) {
-        return call.ifNoItem().after(config.timeout()).fail();
+    /**
+     * The call, failed after the TSE timeout, and measured as {@code openfiskal_tse_signing_seconds{step,
+     * outcome}} (a histogram: the till waits for two of these per receipt, including the wait for the TSS).
+     */
+    private <T> Uni<T> timed(String step, Uni<T> call) {
+        return Uni.createFrom().deferred(() -> {
+            Timer.Sample sample = Timer.start(registry);
+            return call.ifNoItem()
+                    .after(config.timeout())
+                    .fail()
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> sample.stop(Timer.builder("openfiskal.tse.signing")
+                            .description("One TSE call (StartTransaction or FinishTransaction), queueing included")
+                            .tag("step", step)
+                            .tag(
+                                    "outcome",
+                                    failure == null
+                                            ? "signed"
+                                            : failure instanceof TimeoutException ? "timeout" : "failed")
+                            .publishPercentileHistogram()
+                            .register(registry)));
+        });
     }
 
     /** The TSE refused or did not answer; anything else (the database, a bug) is not a signing outcome. */

@@ -6,8 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openfiskal.fiscalization.support.FiscalVerifier;
+import com.openfiskal.fiscalization.support.Metrics;
 import com.openfiskal.fiscalization.support.Pos;
 import com.openfiskal.fiscalization.tse.SoftwareTse;
 import com.openfiskal.fiscalization.tse.TseConfig;
@@ -43,6 +45,12 @@ class SigningFailureTest {
         Pos pos = Pos.fiscalized();
         pos.open("0.00").then().statusCode(201);
         String id = pos.post(pos.sale("11.90", "1.90")).path("id");
+        Map<String, String> refused = Map.of("type", "SALE", "outcome", "tse_failed_phase_1");
+        Map<String, String> completed = Map.of("type", "SALE", "source", "POS", "outcome", "completed");
+        Map<String, String> failedStarts = Map.of("step", "start", "outcome", "failed");
+        double refusedBefore = Metrics.value("openfiskal_operations_total", refused);
+        double completedBefore = Metrics.value("openfiskal_operations_total", completed);
+        double failedStartsBefore = Metrics.value("openfiskal_tse_signing_seconds_count", failedStarts);
 
         tse.injectFault(TseConfig.Fault.FAIL_BEFORE_START);
         String key = "complete-" + id;
@@ -68,6 +76,14 @@ class SigningFailureTest {
         done.then().statusCode(200).body("status", equalTo("COMPLETED"));
         assertEquals(2, FiscalVerifier.verify(done.path("fiscal_information"), pos.publicKey()));
         assertEquals(List.of("failed", "signed"), audit(id));
+        // what the operator sees: one refusal, one completion, one failed StartTransaction
+        assertEquals(refusedBefore + 1, Metrics.value("openfiskal_operations_total", refused));
+        assertEquals(completedBefore + 1, Metrics.value("openfiskal_operations_total", completed));
+        assertEquals(failedStartsBefore + 1, Metrics.value("openfiskal_tse_signing_seconds_count", failedStarts));
+        assertTrue(
+                Metrics.value("openfiskal_tse_signing_seconds_bucket", Map.of("step", "finish", "outcome", "signed"))
+                        > 0,
+                "signing latency is a histogram");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package com.openfiskal.receipts.delivery;
 
 import com.openfiskal.receipts.receipt.ReceiptEntity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -32,10 +34,24 @@ public class DeliveryWorker {
     private final Instance<DeliveryChannel> channels;
     private final DeliveryConfig config;
 
-    public DeliveryWorker(DataSource db, Instance<DeliveryChannel> channels, DeliveryConfig config) {
+    private final MeterRegistry registry;
+
+    public DeliveryWorker(
+            DataSource db, Instance<DeliveryChannel> channels, DeliveryConfig config, MeterRegistry registry) {
         this.db = db;
         this.channels = channels;
         this.config = config;
+        this.registry = registry;
+    }
+
+    /** {@code openfiskal_receipt_deliveries_total{channel, outcome}}: sent, retried or failed for good. */
+    private void count(Claimed d, String outcome) {
+        Counter.builder("openfiskal.receipt.deliveries")
+                .description("Receipt delivery attempts by channel and outcome")
+                .tag("channel", d.channel())
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     private record Claimed(
@@ -126,6 +142,7 @@ public class DeliveryWorker {
         } else {
             long wait = config.backoff().toMillis() << (d.attempt() - 1);
             LOG.infof("Delivery %s attempt %d failed, next in %d ms: %s", d.id(), d.attempt(), wait, failure);
+            count(d, "retry");
             try (Connection c = db.getConnection();
                     PreparedStatement s = c.prepareStatement(
                             "UPDATE deliveries SET next_attempt_at = ?, failure_reason = ? WHERE id = ? AND status = 'queued'")) {
@@ -138,6 +155,7 @@ public class DeliveryWorker {
     }
 
     private void finish(Claimed d, String status, String failure) throws SQLException {
+        count(d, status);
         try (Connection c = db.getConnection();
                 PreparedStatement s = c.prepareStatement("""
                         UPDATE deliveries SET status = ?, failure_reason = ?,

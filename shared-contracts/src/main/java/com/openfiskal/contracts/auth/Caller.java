@@ -3,6 +3,7 @@ package com.openfiskal.contracts.auth;
 import com.openfiskal.contracts.error.ApiException;
 import com.openfiskal.contracts.error.ErrorCode;
 import jakarta.enterprise.context.RequestScoped;
+import org.jboss.logging.MDC;
 
 /**
  * Who is calling, as established by {@link AuthenticationFilter}: the tenant and country of the API key,
@@ -23,12 +24,16 @@ public class Caller {
         this.tenantId = tenantId;
         this.keyId = keyId;
         this.country = country;
+        // every log line of the request names who asked (the key's id, never the key)
+        MDC.put("tenantId", tenantId);
+        MDC.put("apiKeyId", keyId);
     }
 
     /** Called by the authentication filter only. */
     public void actFor(String merchantId, boolean active) {
         this.merchantId = merchantId;
         this.merchantActive = active;
+        MDC.put("merchantId", merchantId);
     }
 
     public String tenantId() {
