@@ -22,6 +22,7 @@ final class Platform {
     private static EmbeddedStack stack;
     private static Path dataDir;
     private static GreenMail smtp;
+    private static OtlpCollector traces;
     private static LocalPlatform.Settings settings;
     private static Path root;
 
@@ -40,6 +41,8 @@ final class Platform {
                 GreenMail mail = new GreenMail(new ServerSetup(EmbeddedStack.freePort(), "127.0.0.1", "smtp"));
                 mail.start();
                 smtp = mail;
+                OtlpCollector collector = new OtlpCollector(EmbeddedStack.freePort());
+                traces = collector;
                 Platform.root = root;
                 settings = new LocalPlatform.Settings(
                         PEPPER,
@@ -47,18 +50,17 @@ final class Platform {
                         null,
                         "c3lzdGVtLXRlc3QtbWFzdGVyLWtleS0zMi1ieXRlcyE=",
                         INTERNAL_TOKEN,
-                        Map.of(
-                                "OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND",
-                                "100000",
+                        Map.ofEntries(
+                                Map.entry("OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
+                                Map.entry("OPENFISKAL_TRACING_EXPORT_DELAY", "200ms"),
+                                Map.entry("OPENFISKAL_RATE_LIMIT_PER_IP_PER_SECOND", "100000"),
                                 // exports take a few seconds, so a crash test can kill a build
-                                "OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE",
-                                "150ms",
-                                "OPENFISKAL_SMTP_HOST",
-                                "127.0.0.1",
-                                "OPENFISKAL_SMTP_PORT",
-                                String.valueOf(mail.getSmtp().getPort()),
-                                "OPENFISKAL_SMTP_START_TLS",
-                                "DISABLED"));
+                                Map.entry("OPENFISKAL_EXPORT_TEST_PAUSE_PER_TABLE", "150ms"),
+                                Map.entry("OPENFISKAL_SMTP_HOST", "127.0.0.1"),
+                                Map.entry(
+                                        "OPENFISKAL_SMTP_PORT",
+                                        String.valueOf(mail.getSmtp().getPort())),
+                                Map.entry("OPENFISKAL_SMTP_START_TLS", "DISABLED")));
                 LocalPlatform p = instances(dir.resolve("logs"));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     if (second != null) {
@@ -67,6 +69,7 @@ final class Platform {
                     p.close();
                     stack.close();
                     mail.stop();
+                    collector.close();
                 }));
                 p.start(root, stack, settings, System.out);
                 platform = p;
@@ -107,6 +110,12 @@ final class Platform {
             }
         }
         return second;
+    }
+
+    /** The OTLP collector the services export their spans to. */
+    static OtlpCollector traces() {
+        get();
+        return traces;
     }
 
     /** The SMTP server the receipts-services deliver to. */

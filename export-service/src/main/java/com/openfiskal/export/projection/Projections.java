@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.events.EventBatches;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.json.Timestamps;
+import com.openfiskal.contracts.tracing.Tracing;
 import com.openfiskal.export.closing.ClosingBuilder;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,9 +32,11 @@ public class Projections {
 
     private final DataSource db;
     private final ObjectMapper mapper;
+    private final Tracing tracing;
     private final ClosingBuilder closings;
 
-    public Projections(DataSource db, ObjectMapper mapper, ClosingBuilder closings) {
+    public Projections(DataSource db, ObjectMapper mapper, ClosingBuilder closings, Tracing tracing) {
+        this.tracing = tracing;
         this.db = db;
         this.mapper = mapper;
         this.closings = closings;
@@ -63,7 +66,7 @@ public class Projections {
      * compiled if they can be.
      */
     private void consume(ConsumerRecords<String, String> records) throws SQLException {
-        EventBatches.consume(records, mapper, events -> {
+        EventBatches.consume(records, mapper, tracing, events -> {
             for (String registerId : apply(events)) {
                 closings.build(registerId);
             }

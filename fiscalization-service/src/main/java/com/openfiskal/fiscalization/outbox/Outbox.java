@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.contracts.events.EventEnvelope;
 import com.openfiskal.contracts.http.RequestIds;
-import com.openfiskal.contracts.http.TraceContext;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
+import com.openfiskal.contracts.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -42,7 +42,7 @@ public class Outbox {
         e.createdAt = now;
         Object requestId = MDC.get(RequestIds.KEY);
         e.requestId = requestId == null ? null : requestId.toString();
-        Object traceparent = MDC.get(TraceContext.KEY);
+        Object traceparent = MDC.get(Tracing.TRACEPARENT);
         e.traceparent = traceparent == null ? null : traceparent.toString();
         EventEnvelope envelope = new EventEnvelope(
                 e.eventId,

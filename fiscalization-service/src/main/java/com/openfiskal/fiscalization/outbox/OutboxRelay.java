@@ -1,8 +1,12 @@
 package com.openfiskal.fiscalization.outbox;
 
 import com.openfiskal.contracts.events.Topics;
+import com.openfiskal.contracts.tracing.Tracing;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -18,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -55,6 +60,7 @@ public class OutboxRelay {
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private final Vertx vertx;
+    private final Tracing tracing;
     private final long wakeDelay;
     /** Off: the poll alone publishes (for comparisons, docs/performance.md). */
     private final boolean wakeOnWrite;
@@ -64,11 +70,13 @@ public class OutboxRelay {
             @Channel("outbox") MutinyEmitter<String> emitter,
             MeterRegistry registry,
             Vertx vertx,
+            Tracing tracing,
             @ConfigProperty(name = "openfiskal.outbox.wake-delay", defaultValue = "100ms") Duration wakeDelay,
             @ConfigProperty(name = "openfiskal.outbox.wake-on-write", defaultValue = "true") boolean wakeOnWrite) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
+        this.tracing = tracing;
         this.wakeDelay = Math.max(1, wakeDelay.toMillis());
         this.wakeOnWrite = wakeOnWrite;
         Gauge.builder("openfiskal.outbox.backlog", backlog, AtomicLong::get)
@@ -180,9 +188,13 @@ public class OutboxRelay {
         if (r.getString(5) != null) {
             headers.add(Topics.HEADER_REQUEST_ID, r.getString(5).getBytes(StandardCharsets.UTF_8));
         }
-        if (r.getString(7) != null) {
-            headers.add(Topics.HEADER_TRACEPARENT, r.getString(7).getBytes(StandardCharsets.UTF_8));
-        }
+        // the PRODUCER span continues the request that wrote the event; consumers continue this span
+        Span span = tracing.start(
+                "publish " + r.getString(1),
+                SpanKind.PRODUCER,
+                r.getString(7),
+                Map.of("messaging.system", "kafka", "messaging.destination.name", r.getString(1)));
+        headers.add(Topics.HEADER_TRACEPARENT, Tracing.traceparent(span).getBytes(StandardCharsets.UTF_8));
         OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(r.getString(1))
                 .withKey(r.getString(2))
@@ -192,6 +204,13 @@ public class OutboxRelay {
         return emitter.sendMessage(Message.of(r.getString(4)).addMetadata(meta))
                 .ifNoItem()
                 .after(SEND_TIMEOUT)
-                .fail();
+                .fail()
+                .onItemOrFailure()
+                .invoke((ok, failure) -> {
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR, failure.getMessage());
+                    }
+                    span.end();
+                });
     }
 }

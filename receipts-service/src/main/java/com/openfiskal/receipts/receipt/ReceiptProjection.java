@@ -7,6 +7,7 @@ import com.openfiskal.contracts.events.EventBatches;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
+import com.openfiskal.contracts.tracing.Tracing;
 import com.openfiskal.receipts.render.QrCodes;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +35,10 @@ public class ReceiptProjection {
 
     private final DataSource db;
     private final ObjectMapper mapper;
+    private final Tracing tracing;
 
-    public ReceiptProjection(DataSource db, ObjectMapper mapper) {
+    public ReceiptProjection(DataSource db, ObjectMapper mapper, Tracing tracing) {
+        this.tracing = tracing;
         this.db = db;
         this.mapper = mapper;
     }
@@ -50,7 +53,7 @@ public class ReceiptProjection {
     @Incoming("operations")
     @Blocking(ordered = true)
     public void operations(ConsumerRecords<String, String> records) throws SQLException {
-        EventBatches.consume(records, mapper, this::apply);
+        EventBatches.consume(records, mapper, tracing, this::apply);
     }
 
     /** Stores the receipts of these event envelopes in one transaction; returns how many were new. */

@@ -2,11 +2,18 @@ package com.openfiskal.contracts.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,16 +34,41 @@ public final class EventBatches {
 
     private EventBatches() {}
 
-    public static void consume(ConsumerRecords<String, String> records, ObjectMapper mapper, Apply apply)
+    /**
+     * Applies the poll; each record that carries a {@code traceparent} gets a CONSUMER span continuing it,
+     * from the start of the batch to its commit.
+     */
+    public static void consume(
+            ConsumerRecords<String, String> records, ObjectMapper mapper, Tracing tracing, Apply apply)
             throws SQLException {
         List<JsonNode> events = new ArrayList<>(records.count());
+        List<Span> spans = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
+            Header traceparent = record.headers().lastHeader(Topics.HEADER_TRACEPARENT);
+            if (traceparent != null) {
+                spans.add(tracing.start(
+                        "process " + record.topic(),
+                        SpanKind.CONSUMER,
+                        new String(traceparent.value(), StandardCharsets.UTF_8),
+                        Map.of("messaging.system", "kafka", "messaging.destination.name", record.topic())));
+            }
             try {
                 events.add(mapper.readTree(record.value()));
             } catch (Exception e) {
                 LOG.warnf("Skipping a record of %s that is not JSON: %s", record.topic(), e.getMessage());
             }
         }
+        try {
+            applyUntilDone(events, apply);
+        } catch (SQLException | RuntimeException e) {
+            spans.forEach(s -> s.setStatus(StatusCode.ERROR, e.getMessage()));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
+    }
+
+    private static void applyUntilDone(List<JsonNode> events, Apply apply) throws SQLException {
         for (long backoff = 500; ; backoff = Math.min(backoff * 2, 10_000)) {
             try {
                 apply.apply(events);
