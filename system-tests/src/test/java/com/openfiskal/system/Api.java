@@ -108,4 +108,16 @@ record Api(String tenantId, String keyId, String key) {
                 .extract()
                 .path("id");
     }
+
+    /** Creates an operation through the fiscalization-service at {@code baseUri}; its id. */
+    String operation(String baseUri, String merchant, String json) {
+        return on(baseUri, merchant)
+                .header("Idempotency-Key", java.util.UUID.randomUUID().toString())
+                .body(json)
+                .post("/v1/operations")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
 }

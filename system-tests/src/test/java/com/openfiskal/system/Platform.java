@@ -9,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** One running platform (stack and three services on free ports) shared by every system test of the JVM. */
 final class Platform {
@@ -110,6 +115,17 @@ final class Platform {
             }
         }
         return second;
+    }
+
+    /** A consumer of the platform's broker in a group of its own, reading topics from their start. */
+    static KafkaConsumer<String, String> consumerFromStart(String purpose) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        return new KafkaConsumer<>(p);
     }
 
     /** The OTLP collector the services export their spans to. */

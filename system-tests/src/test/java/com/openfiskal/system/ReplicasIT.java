@@ -25,16 +25,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +75,7 @@ class ReplicasIT {
                             .equals(api.on(fiscalization.get(1), merchant)
                                     .get("/v1/registers/" + register)
                                     .path("fiscalization_status")));
-            post(api, fiscalization.get(0), merchant, """
+            api.operation(fiscalization.get(0), merchant, """
                     {"type":"SESSION_OPEN","register_id":"%s","currency":"EUR","opening_balance_amount":"100.00"}""".formatted(register));
         }
         // one provisioning per register, whichever instance ran the job: one TSS, two system logs
@@ -102,7 +99,7 @@ class ReplicasIT {
             for (String register : registers) {
                 int n = i;
                 completions.add(pool.submit(() -> {
-                    String sale = post(api, fiscalization.get(n % 2), merchant, sale(register));
+                    String sale = api.operation(fiscalization.get(n % 2), merchant, sale(register));
                     return api.on(fiscalization.get((n + 1) % 2), merchant)
                             .header("Idempotency-Key", UUID.randomUUID().toString())
                             .header("If-Match", "\"1\"")
@@ -140,7 +137,7 @@ class ReplicasIT {
             assertEquals(SALES_PER_REGISTER - 1, max - min, register + ": transaction numbers with a gap " + numbers);
         });
         for (String register : registers) {
-            post(api, fiscalization.get(1), merchant, """
+            api.operation(fiscalization.get(1), merchant, """
                     {"type":"SESSION_CLOSE","register_id":"%s","currency":"EUR","closing_transfer_amount":"0.00"}""".formatted(register));
         }
 
@@ -258,29 +255,12 @@ class ReplicasIT {
                                 "taxes":[{"rate":"0.07","tax_amount":"0.14"}]}]}""".formatted(register);
     }
 
-    private static String post(Api api, String base, String merchant, String json) {
-        return api.on(base, merchant)
-                .header("Idempotency-Key", UUID.randomUUID().toString())
-                .body(json)
-                .post("/v1/operations")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-    }
-
     /** Reads the operations topic from the start: each of these completions exactly once. */
     private static void assertEachPublishedOnce(Set<String> completed) throws Exception {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Platform.stack().bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "replicas-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         Map<String, Integer> records = new HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long quietSince = 0;
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+        try (KafkaConsumer<String, String> consumer = Platform.consumerFromStart("replicas")) {
             consumer.subscribe(List.of(Topics.OPERATIONS));
             // read until all arrived and a further 3 s brought nothing new for them
             while (System.nanoTime() < deadline) {

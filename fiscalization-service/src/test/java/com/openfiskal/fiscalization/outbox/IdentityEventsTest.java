@@ -63,7 +63,8 @@ class IdentityEventsTest {
             assertEquals("application/json", TopicReader.header(r, Topics.HEADER_CONTENT_TYPE));
             assertNotNull(TopicReader.header(r, Topics.HEADER_EVENT_TYPE));
             assertTrue(TopicReader.header(r, Topics.HEADER_REQUEST_ID).matches("^req_[0-9a-f]{20}$"));
-            assertTrue(TopicReader.header(r, Topics.HEADER_TRACEPARENT).matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$"));
+            assertTrue(
+                    TopicReader.header(r, Topics.HEADER_TRACEPARENT).matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]$"));
         }
     }
 }
