@@ -303,18 +303,26 @@ public class ExportWorker {
             every = "${openfiskal.export.cleanup-every:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void cleanup() {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement("""
-                        SELECT id, artifact FROM exports
-                         WHERE status = 'completed' AND NOT artifact_deleted AND expires_at <= now()""");
-                PreparedStatement mark =
-                        c.prepareStatement("UPDATE exports SET artifact_deleted = true WHERE id = ?")) {
-            try (ResultSet rs = s.executeQuery()) {
+        // rows claimed with SKIP LOCKED: with several replicas each expired archive is deleted by one of them;
+        // the mark commits after the file is gone, so a crash in between only repeats the (idempotent) delete
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("""
+                            SELECT id, artifact FROM exports
+                             WHERE status = 'completed' AND NOT artifact_deleted AND expires_at <= now()
+                             FOR UPDATE SKIP LOCKED""");
+                    PreparedStatement mark =
+                            c.prepareStatement("UPDATE exports SET artifact_deleted = true WHERE id = ?");
+                    ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Files.deleteIfExists(config.artifactDir().resolve(rs.getString(2)));
                     mark.setString(1, rs.getString(1));
                     mark.executeUpdate();
                 }
+                c.commit();
+            } catch (SQLException | IOException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException | IOException e) {
             LOG.warnf("export cleanup failed: %s", e.getMessage());
