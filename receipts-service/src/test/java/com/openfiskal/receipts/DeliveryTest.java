@@ -12,6 +12,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import com.openfiskal.local.testing.IdentityFixtures;
+import com.openfiskal.local.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.mail.BodyPart;
@@ -21,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -295,17 +297,8 @@ class DeliveryTest {
         }
     }
 
-    /** openfiskal_receipt_deliveries_total of the e-mail channel with this outcome, from /q/metrics. */
+    /** openfiskal_receipt_deliveries_total of the e-mail channel with this outcome. */
     private static double deliveries(String outcome) {
-        String text = io.restassured.RestAssured.given().get("/q/metrics").asString();
-        double sum = 0;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("openfiskal_receipt_deliveries_total{")
-                    && line.contains("channel=\"email\"")
-                    && line.contains("outcome=\"" + outcome + "\"")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return Metrics.value("openfiskal_receipt_deliveries_total", Map.of("channel", "email", "outcome", outcome));
     }
 }

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openfiskal.fiscalization.support.FiscalVerifier;
-import com.openfiskal.fiscalization.support.Metrics;
 import com.openfiskal.fiscalization.support.Pos;
 import com.openfiskal.fiscalization.tse.SoftwareTse;
 import com.openfiskal.fiscalization.tse.TseConfig;
+import com.openfiskal.local.testing.Metrics;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;

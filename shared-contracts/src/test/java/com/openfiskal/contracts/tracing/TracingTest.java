@@ -41,20 +41,7 @@ class TracingTest {
         String header = Tracing.traceparent(producer);
         producer.end();
 
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.HEADER_TRACEPARENT, header.getBytes(StandardCharsets.UTF_8));
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(
-                Topics.OPERATIONS,
-                0,
-                7L,
-                0L,
-                TimestampType.CREATE_TIME,
-                0,
-                0,
-                "reg_1",
-                "{\"event_id\":\"e\"}",
-                headers,
-                java.util.Optional.empty());
+        ConsumerRecord<String, String> record = traced(Topics.OPERATIONS, 7L, header, "{\"event_id\":\"e\"}");
         ConsumerRecord<String, String> untraced =
                 new ConsumerRecord<>(Topics.OPERATIONS, 0, 8L, "reg_1", "{\"event_id\":\"f\"}");
         ConsumerRecords<String, String> poll = new ConsumerRecords<>(
@@ -102,20 +89,7 @@ class TracingTest {
 
     @Test
     void aBatchTheDatabaseRefusesForGoodMarksItsSpansAsErrors() {
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.HEADER_TRACEPARENT, CALLER.getBytes(StandardCharsets.UTF_8));
-        ConsumerRecord<String, String> record = new ConsumerRecord<>(
-                Topics.SESSIONS,
-                0,
-                1L,
-                0L,
-                TimestampType.CREATE_TIME,
-                0,
-                0,
-                "reg_1",
-                "{}",
-                headers,
-                java.util.Optional.empty());
+        ConsumerRecord<String, String> record = traced(Topics.SESSIONS, 1L, CALLER, "{}");
         ConsumerRecords<String, String> poll =
                 new ConsumerRecords<>(Map.of(new TopicPartition(Topics.SESSIONS, 0), List.of(record)), Map.of());
         assertThrows(
@@ -126,5 +100,23 @@ class TracingTest {
         assertEquals(
                 StatusCode.ERROR,
                 exported.getFinishedSpanItems().get(0).getStatus().getStatusCode());
+    }
+
+    /** A record of partition 0 carrying {@code traceparent} as the relay writes it. */
+    private static ConsumerRecord<String, String> traced(String topic, long offset, String traceparent, String value) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.HEADER_TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>(
+                topic,
+                0,
+                offset,
+                0L,
+                TimestampType.CREATE_TIME,
+                0,
+                0,
+                "reg_1",
+                value,
+                headers,
+                java.util.Optional.empty());
     }
 }

@@ -1,10 +1,13 @@
-package com.openfiskal.fiscalization.support;
+package com.openfiskal.local.testing;
 
 import static io.restassured.RestAssured.given;
 
 import java.util.Map;
 
-/** Reads one series of the service's Prometheus endpoint (0 when it does not exist yet). */
+/**
+ * Reads a metric of the service under test from its Prometheus endpoint: the sum of the series with these
+ * labels (0 when none exists yet). Tests compare it before and after what they do.
+ */
 public final class Metrics {
 
     private Metrics() {}
