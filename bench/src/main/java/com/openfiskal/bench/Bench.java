@@ -7,10 +7,6 @@ import com.openfiskal.contracts.tse.TseAlgorithms;
 import com.openfiskal.contracts.tse.TseKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +18,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,18 +49,12 @@ public final class Bench {
     final Map<String, String> options;
     private final String base;
     private final String key;
-    private final HttpClient http;
+    private final Http http = new Http();
 
     private Bench(Map<String, String> options) throws IOException {
         this.options = options;
         this.base = options.getOrDefault("url", "http://localhost:8080");
         this.key = options.getOrDefault("key", secrets().getProperty("bootstrap-api-key"));
-        // HTTP/1.1 with a connection per request in flight, as POS back ends call
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newFixedThreadPool(4))
-                .build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -206,7 +195,7 @@ public final class Bench {
 
     String merchant;
 
-    HttpClient http() {
+    Http http() {
         return http;
     }
 
@@ -310,28 +299,22 @@ public final class Bench {
     CompletableFuture<String> sell(
             Map<String, Object> body, List<Map<String, Object>> payments, Histogram create, Histogram complete) {
         long t0 = System.nanoTime();
-        return send(request("/v1/operations", merchant).POST(body(body)).build())
-                .thenCompose(created -> {
-                    if (create != null) {
-                        create.record(System.nanoTime() - t0);
-                    }
-                    if (created.statusCode() != 201) {
-                        return CompletableFuture.completedFuture(
-                                "create " + created.statusCode() + " " + created.body());
-                    }
-                    String id = read(created.body()).path("id").asText();
-                    long t1 = System.nanoTime();
-                    HttpRequest req = request("/v1/operations/" + id + "/complete", merchant)
-                            .header("If-Match", "\"1\"")
-                            .method("PATCH", body(Map.of("payments", payments)))
-                            .build();
-                    return send(req).thenApply(done -> {
-                        if (complete != null) {
-                            complete.record(System.nanoTime() - t1);
-                        }
-                        return done.statusCode() == 200 ? null : "complete " + done.statusCode() + " " + done.body();
-                    });
-                });
+        return api(http.post(base + "/v1/operations", body), merchant).send().thenCompose(created -> {
+            if (create != null) {
+                create.record(System.nanoTime() - t0);
+            }
+            if (created.status() != 201) {
+                return CompletableFuture.completedFuture("create " + created.status() + " " + created.body());
+            }
+            String id = read(created.body()).path("id").asText();
+            long t1 = System.nanoTime();
+            return complete(id, payments).thenApply(done -> {
+                if (complete != null) {
+                    complete.record(System.nanoTime() - t1);
+                }
+                return done.status() == 200 ? null : "complete " + done.status() + " " + done.body();
+            });
+        });
     }
 
     // --- ceiling ----------------------------------------------------------------------------------
@@ -434,40 +417,31 @@ public final class Bench {
     // --- HTTP -------------------------------------------------------------------------------------
 
     JsonNode post(String path, String merchant, Object body) throws Exception {
-        HttpResponse<String> r =
-                send(request(path, merchant).POST(body(body)).build()).get();
-        if (r.statusCode() >= 300) {
-            throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+        Http.Response r = api(http.post(base + path, body), merchant).call();
+        if (r.status() >= 300) {
+            throw new IllegalStateException("POST " + path + " answered " + r.status() + ": " + r.body());
         }
         return read(r.body());
     }
 
     JsonNode get(String path, String merchant) throws Exception {
-        return read(send(request(path, merchant).GET().build()).get().body());
+        return read(api(http.get(base + path), merchant).call().body());
     }
 
-    HttpRequest.Builder request(String path, String merchant) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json")
+    /** PATCH …/complete of an operation at version 1 with these payments. */
+    CompletableFuture<Http.Response> complete(String operation, List<Map<String, Object>> payments) {
+        return api(
+                        http.patch(base + "/v1/operations/" + operation + "/complete", Map.of("payments", payments)),
+                        merchant)
+                .header("If-Match", "\"1\"")
+                .send();
+    }
+
+    /** A request with the API key, a fresh Idempotency-Key and, when given, the merchant header. */
+    Http.Request api(Http.Request r, String merchant) {
+        r.header("Authorization", "Bearer " + key)
                 .header("Idempotency-Key", UUID.randomUUID().toString());
-        if (merchant != null) {
-            b.header("X-OpenFiskal-Merchant", merchant);
-        }
-        return b;
-    }
-
-    CompletableFuture<HttpResponse<String>> send(HttpRequest r) {
-        return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpRequest.BodyPublisher body(Object body) {
-        try {
-            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return merchant == null ? r : r.header("X-OpenFiskal-Merchant", merchant);
     }
 
     static JsonNode read(String body) {

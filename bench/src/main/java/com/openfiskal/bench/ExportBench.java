@@ -11,9 +11,6 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -142,14 +139,9 @@ final class ExportBench {
                     peak / 1e6);
 
             Path tar = Files.createTempFile("openfiskal-bench-", ".tar");
-            HttpResponse<Path> download = bench.http()
-                    .send(
-                            HttpRequest.newBuilder(
-                                            URI.create(job.path("download_url").asText()))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofFile(tar));
-            if (download.statusCode() != 200) {
-                throw new IllegalStateException("download answered " + download.statusCode());
+            int download = bench.http().get(job.path("download_url").asText()).download(tar);
+            if (download != 200) {
+                throw new IllegalStateException("download answered " + download);
             }
             verify(tar);
             Files.delete(tar);
@@ -446,12 +438,7 @@ final class ExportBench {
 
     /** The export-service's heap in use, from its Prometheus endpoint (sum over the heap pools). */
     private long heapUsed() throws Exception {
-        String metrics = bench.http()
-                .send(
-                        HttpRequest.newBuilder(URI.create(exportBase + "/q/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        String metrics = bench.http().get(exportBase + "/q/metrics").call().body();
         long sum = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
@@ -481,29 +468,21 @@ final class ExportBench {
 
     private JsonNode exportPost(Map<String, Object> body) throws Exception {
         for (int attempt = 0; ; attempt++) {
-            HttpResponse<String> r = bench.send(HttpRequest.newBuilder(URI.create(exportBase + "/v1/exports"))
-                            .header("Authorization", "Bearer " + bench.key())
-                            .header("X-OpenFiskal-Merchant", bench.merchant)
-                            .header("Content-Type", "application/json")
-                            .POST(Bench.body(body))
-                            .build())
-                    .get();
-            if (r.statusCode() == 202) {
+            Http.Response r = bench.api(bench.http().post(exportBase + "/v1/exports", body), bench.merchant)
+                    .call();
+            if (r.status() == 202) {
                 return Bench.read(r.body());
             }
-            if (r.statusCode() != 422 || attempt > 60) {
-                throw new IllegalStateException("POST /v1/exports answered " + r.statusCode() + ": " + r.body());
+            if (r.status() != 422 || attempt > 60) {
+                throw new IllegalStateException("POST /v1/exports answered " + r.status() + ": " + r.body());
             }
             Thread.sleep(1000); // build pending
         }
     }
 
     private JsonNode exportGet(String path) throws Exception {
-        return Bench.read(bench.send(HttpRequest.newBuilder(URI.create(exportBase + path))
-                        .header("Authorization", "Bearer " + bench.key())
-                        .header("X-OpenFiskal-Merchant", bench.merchant)
-                        .build())
-                .get()
+        return Bench.read(bench.api(bench.http().get(exportBase + path), bench.merchant)
+                .call()
                 .body());
     }
 

@@ -1,10 +1,6 @@
 package com.openfiskal.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,19 +61,12 @@ final class ReceiptsBench {
         System.out.println("receipt visible after complete   " + lag.summary());
 
         // 2. warm-up, then open loop at the target rate and closed loop, page and JSON side by side
-        IntFunction<HttpRequest> page =
-                i -> HttpRequest.newBuilder(URI.create(receiptsBase + pages.get(i % pages.size())))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Accept-Language", "de-DE")
-                        .GET()
-                        .build();
-        IntFunction<HttpRequest> json =
-                i -> HttpRequest.newBuilder(URI.create(receiptsBase + "/v1/receipts/" + ids.get(i % ids.size())))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + bench.key())
-                        .header("X-OpenFiskal-Merchant", bench.merchant)
-                        .GET()
-                        .build();
+        IntFunction<Http.Request> page = i ->
+                bench.http().get(receiptsBase + pages.get(i % pages.size())).header("Accept-Language", "de-DE");
+        IntFunction<Http.Request> json = i -> bench.http()
+                .get(receiptsBase + "/v1/receipts/" + ids.get(i % ids.size()))
+                .header("Authorization", "Bearer " + bench.key())
+                .header("X-OpenFiskal-Merchant", bench.merchant);
         load(page, 0, concurrency, 10);
         load(json, 0, concurrency, 10);
         Run pageOpen = load(page, rate, concurrency * 8, seconds);
@@ -161,51 +150,35 @@ final class ReceiptsBench {
                                                         List.of(Map.of("rate", "0.07", "tax_amount", "0.14"))))))
                 .path("id")
                 .asText();
-        HttpResponse<String> done = bench.send(bench.request("/v1/operations/" + op + "/complete", bench.merchant)
-                        .header("If-Match", "\"1\"")
-                        .method(
-                                "PATCH",
-                                Bench.body(Map.of(
-                                        "payments",
-                                        List.of(
-                                                Map.of(
-                                                        "method",
-                                                        "cash",
-                                                        "status",
-                                                        "captured",
-                                                        "amount",
-                                                        "4.04",
-                                                        "currency",
-                                                        "EUR"),
-                                                Map.of(
-                                                        "method",
-                                                        "card",
-                                                        "status",
-                                                        "captured",
-                                                        "amount",
-                                                        "10.00",
-                                                        "currency",
-                                                        "EUR",
-                                                        "card_brand",
-                                                        "visa")))))
-                        .build())
+        Http.Response done = bench.complete(
+                        op,
+                        List.of(
+                                Map.of("method", "cash", "status", "captured", "amount", "4.04", "currency", "EUR"),
+                                Map.of(
+                                        "method",
+                                        "card",
+                                        "status",
+                                        "captured",
+                                        "amount",
+                                        "10.00",
+                                        "currency",
+                                        "EUR",
+                                        "card_brand",
+                                        "visa")))
                 .get();
-        if (done.statusCode() != 200) {
-            throw new IllegalStateException("complete answered " + done.statusCode() + ": " + done.body());
+        if (done.status() != 200) {
+            throw new IllegalStateException("complete answered " + done.status() + ": " + done.body());
         }
         return op;
     }
 
     private JsonNode receipt(String operation) throws Exception {
-        HttpResponse<String> r = bench.http()
-                .send(
-                        HttpRequest.newBuilder(URI.create(receiptsBase + "/v1/operations/" + operation + "/receipt"))
-                                .header("Authorization", "Bearer " + bench.key())
-                                .header("X-OpenFiskal-Merchant", bench.merchant)
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200 ? Bench.read(r.body()) : null;
+        Http.Response r = bench.http()
+                .get(receiptsBase + "/v1/operations/" + operation + "/receipt")
+                .header("Authorization", "Bearer " + bench.key())
+                .header("X-OpenFiskal-Merchant", bench.merchant)
+                .call();
+        return r.status() == 200 ? Bench.read(r.body()) : null;
     }
 
     record Run(double perSecond, Bench.Histogram latency) {}
@@ -215,7 +188,7 @@ final class ReceiptsBench {
      * time, at most {@code limit} in flight), or as fast as {@code limit} requests in flight allow when
      * rate is 0. Anything but 200 is counted and reported.
      */
-    private Run load(IntFunction<HttpRequest> request, int rate, int limit, int seconds) throws Exception {
+    private Run load(IntFunction<Http.Request> request, int rate, int limit, int seconds) throws Exception {
         Bench.Histogram latency = new Bench.Histogram();
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -236,17 +209,16 @@ final class ReceiptsBench {
             }
             inFlight.acquire();
             long from = scheduled;
-            CompletableFuture<HttpResponse<String>> f =
-                    bench.http().sendAsync(request.apply(sent++), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<Http.Response> f = request.apply(sent++).send();
             f.whenComplete((r, e) -> {
                 inFlight.release();
                 latency.record(System.nanoTime() - from);
-                if (e == null && r.statusCode() == 200) {
+                if (e == null && r.status() == 200) {
                     ok.incrementAndGet();
                 } else {
                     failed.incrementAndGet();
                     if (errors.size() < 3) {
-                        errors.add(e != null ? e.toString() : r.statusCode() + " " + r.body());
+                        errors.add(e != null ? e.toString() : r.status() + " " + r.body());
                     }
                 }
             });

@@ -203,32 +203,40 @@ public class SoftwareTse implements TseProvider {
     }
 
     /**
-     * Takes the next signature counter (and, for a StartTransaction, the next transaction number) in one
-     * statement on the TSS row. The row lock it takes is held until the caller's transaction ends, so the
+     * Takes the next signature counter (and, for a StartTransaction, the next transaction number) on the TSS
+     * row. The row lock it takes is held until the caller's transaction ends, so the
      * logs of one TSS are signed one after the other, and a rolled-back transaction gives its numbers back.
      */
     private Uni<long[]> next(String tssId, String clientSerial, boolean newTransaction) {
+        // Two statements, not one UPDATE … RETURNING: Hibernate Reactive (3.4) wraps a native query's result
+        // mapping in a class without equals, so every native SELECT misses the query plan cache and adds an
+        // entry under the same hash; at two per sale that bucket's scans were 11 % of the service's CPU. A
+        // native update and an HQL read are both planned once.
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("""
                 UPDATE tse_tss t SET signature_counter = signature_counter + 1,
                                      transaction_counter = transaction_counter + ?2
                  WHERE t.id = ?1 AND t.state = 'INITIALIZED'
                    AND (CAST(?3 AS text) IS NULL OR EXISTS (SELECT 1 FROM tse_clients c
-                                               WHERE c.tss_id = t.id AND c.serial_number = CAST(?3 AS text) AND c.state = 'REGISTERED'))
-                RETURNING signature_counter, transaction_counter""", Object[].class)
+                                               WHERE c.tss_id = t.id AND c.serial_number = CAST(?3 AS text) AND c.state = 'REGISTERED'))""")
                         .setParameter(1, tssId)
                         .setParameter(2, newTransaction ? 1 : 0)
                         .setParameter(3, clientSerial)
-                        .getSingleResultOrNull())
-                .map(row -> {
-                    if (row == null) {
-                        throw new TseUnavailableException(
-                                clientSerial == null
-                                        ? "The TSS is not active."
-                                        : "The TSS is not active or the client is not registered at it.");
-                    }
-                    return new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()};
-                });
+                        .executeUpdate()
+                        .flatMap(updated -> {
+                            if (updated == 0) {
+                                throw new TseUnavailableException(
+                                        clientSerial == null
+                                                ? "The TSS is not active."
+                                                : "The TSS is not active or the client is not registered at it.");
+                            }
+                            return s.createSelectionQuery(
+                                            "select signatureCounter, transactionCounter from TssEntity where id = ?1",
+                                            Object[].class)
+                                    .setParameter(1, tssId)
+                                    .getSingleResult();
+                        }))
+                .map(row -> new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()});
     }
 
     /** A transaction log; {@code transactionNumber} null starts a new transaction and takes its number. */

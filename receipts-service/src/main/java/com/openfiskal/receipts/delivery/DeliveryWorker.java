@@ -87,7 +87,7 @@ public class DeliveryWorker {
                     FROM due, receipts r
                     WHERE d.id = due.id AND r.id = d.receipt_id
                     RETURNING d.id, d.channel, d.recipient, d.locale, d.attempts,
-                        r.id, r.merchant_id, r.token, r.status, r.document, r.qr_modules""")) {
+                        r.id, r.merchant_id, r.token, r.status, r.document""")) {
                 s.setInt(1, BATCH);
                 s.setTimestamp(2, Timestamp.from(leaseEnd));
                 try (ResultSet rs = s.executeQuery()) {
@@ -98,7 +98,6 @@ public class DeliveryWorker {
                         r.token = rs.getString(8);
                         r.status = rs.getString(9);
                         r.document = rs.getString(10);
-                        r.qrModules = rs.getBytes(11);
                         claimed.add(new Claimed(
                                 rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), r));
                     }

@@ -34,10 +34,6 @@ public class ReceiptEntity extends PanacheEntityBase {
     /** The receipt object without status and links (see {@link ReceiptDocument}). */
     public String document;
 
-    /** The TSE QR code, encoded when the receipt was built; null when it has no TSE data. */
-    @Column(name = "qr_modules")
-    public byte[] qrModules;
-
     @Column(name = "issued_at")
     public Instant issuedAt;
 

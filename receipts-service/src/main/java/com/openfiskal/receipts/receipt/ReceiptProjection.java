@@ -8,7 +8,6 @@ import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.ids.Ids;
 import com.openfiskal.contracts.json.Timestamps;
 import com.openfiskal.contracts.tracing.Tracing;
-import com.openfiskal.receipts.render.QrCodes;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -61,9 +60,8 @@ public class ReceiptProjection {
         int created = 0;
         try (Connection c = db.getConnection();
                 PreparedStatement insert = c.prepareStatement("""
-                        INSERT INTO receipts (id, tenant_id, merchant_id, operation_id, token, document, qr_modules, issued_at,
-                            created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id) DO NOTHING""")) {
+                        INSERT INTO receipts (id, tenant_id, merchant_id, operation_id, token, document, issued_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (operation_id) DO NOTHING""")) {
             c.setAutoCommit(false);
             try {
                 for (JsonNode event : events) {
@@ -82,17 +80,14 @@ public class ReceiptProjection {
                             Timestamps.format(now),
                             operation,
                             event.path("data").path("issuer"));
-                    String qrData = document.path("fiscal").path("qr_data").asText(null);
                     insert.setString(1, id);
                     insert.setString(2, event.path("tenant_id").asText());
                     insert.setString(3, operation.path("merchant_id").asText());
                     insert.setString(4, operation.path("id").asText());
                     insert.setString(5, newToken());
                     insert.setString(6, document.toString());
-                    insert.setBytes(
-                            7, qrData == null ? null : QrCodes.encode(qrData).toBytes());
-                    insert.setTimestamp(8, Timestamp.from(issuedAt));
-                    insert.setTimestamp(9, Timestamp.from(now));
+                    insert.setTimestamp(7, Timestamp.from(issuedAt));
+                    insert.setTimestamp(8, Timestamp.from(now));
                     created += insert.executeUpdate();
                 }
                 c.commit();

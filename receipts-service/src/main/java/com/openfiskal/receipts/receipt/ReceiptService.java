@@ -31,6 +31,8 @@ public class ReceiptService {
     private static final Logger LOG = Logger.getLogger(ReceiptService.class);
     /** Our tokens: 256 bits in base64url without padding. Anything else is not looked up. */
     private static final Pattern TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
+    /** About 1 KB each with its key. */
+    private static final int QR_CODES_KEPT = 4096;
 
     private final Caller caller;
     private final ObjectMapper mapper;
@@ -42,6 +44,12 @@ public class ReceiptService {
      */
     private final Cache<String, byte[]> pages;
 
+    /**
+     * TSE QR codes by their {@code qr_data}. Choosing a code's mask costs milliseconds, so a code is encoded
+     * when a page, PDF or e-mail first needs it (most receipts are never opened) and kept for the others.
+     */
+    private final Cache<String, QrCodes.Modules> codes;
+
     public ReceiptService(Caller caller, ObjectMapper mapper, ReceiptConfig config) {
         this.caller = caller;
         this.mapper = mapper;
@@ -50,6 +58,7 @@ public class ReceiptService {
                 .maximumWeight(config.pageCache().asLongValue())
                 .<String, byte[]>weigher((token, page) -> page.length)
                 .build();
+        this.codes = Caffeine.newBuilder().maximumSize(QR_CODES_KEPT).build();
     }
 
     /** The caller's merchant's receipt, or 404 (also for another merchant's or tenant's receipt). */
@@ -124,16 +133,17 @@ public class ReceiptService {
         return ReceiptView.of(document(r), lang);
     }
 
-    /** The receipt's stored TSE QR code, or null. */
-    public static QrCodes.Modules qr(ReceiptEntity r) {
-        return r.qrModules == null ? null : QrCodes.Modules.fromBytes(r.qrModules);
+    /** The view's TSE QR code, or null when the receipt has no TSE data (ONLINE). */
+    QrCodes.Modules qr(ReceiptView view) {
+        return view.fiscal() == null ? null : codes.get(view.fiscal().qrData(), QrCodes::encode);
     }
 
     /** The public page in "de" or "en" (API.md §10.5), UTF-8. */
     public byte[] page(ReceiptEntity r, String lang) {
-        return pages.get(
-                r.token + ':' + lang,
-                key -> HostedPage.render(view(r, lang), qr(r), r.token + "/pdf").getBytes(StandardCharsets.UTF_8));
+        return pages.get(r.token + ':' + lang, key -> {
+            ReceiptView view = view(r, lang);
+            return HostedPage.render(view, qr(view), r.token + "/pdf").getBytes(StandardCharsets.UTF_8);
+        });
     }
 
     /** The PDF in "de" or "en" (API.md §10.4), with the name it is served and attached under. */
@@ -145,7 +155,7 @@ public class ReceiptService {
 
     /** The PDF of a view already made of this receipt (the e-mail renders the view for its text too). */
     public Pdf pdf(ReceiptEntity r, ReceiptView view) {
-        return new Pdf(view.fileName(), ReceiptPdf.render(view, qr(r)));
+        return new Pdf(view.fileName(), ReceiptPdf.render(view, qr(view)));
     }
 
     /**

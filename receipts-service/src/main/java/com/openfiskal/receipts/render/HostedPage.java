@@ -47,7 +47,7 @@ public final class HostedPage {
     }
 
     /**
-     * The page in the view's language, with the receipt's stored TSE QR code (null: none); {@code pdfLink}
+     * The page in the view's language, with the receipt's TSE QR code (null: none); {@code pdfLink}
      * is relative to the page.
      */
     public static String render(ReceiptView view, QrCodes.Modules modules, String pdfLink) {

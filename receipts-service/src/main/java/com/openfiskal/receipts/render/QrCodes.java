@@ -23,28 +23,14 @@ public final class QrCodes {
 
     /**
      * The dark and light modules of a code, without the quiet zone, packed row by row. Encoding (Reed-Solomon
-     * and the choice of mask) is the expensive part, so a receipt's modules are computed once, when it is
-     * built, and stored with it (a few hundred bytes); drawing them as SVG or PDF is cheap.
+     * and the choice of mask) is the expensive part, so modules are computed once and kept (a few hundred
+     * bytes, see ReceiptService); drawing them as SVG or PDF is cheap.
      */
     public record Modules(int size, byte[] bits) {
 
         public boolean get(int x, int y) {
             int i = y * size + x;
             return (bits[i >> 3] & (0x80 >>> (i & 7))) != 0;
-        }
-
-        /** Two bytes of size, then the bits. */
-        public byte[] toBytes() {
-            byte[] out = new byte[2 + bits.length];
-            out[0] = (byte) (size >> 8);
-            out[1] = (byte) size;
-            System.arraycopy(bits, 0, out, 2, bits.length);
-            return out;
-        }
-
-        public static Modules fromBytes(byte[] stored) {
-            int size = ((stored[0] & 0xff) << 8) | (stored[1] & 0xff);
-            return new Modules(size, java.util.Arrays.copyOfRange(stored, 2, stored.length));
         }
     }
 

@@ -31,7 +31,7 @@ public final class ReceiptPdf {
 
     private ReceiptPdf() {}
 
-    /** The PDF of the view; {@code qr} is the receipt's stored TSE QR code, null when it has none. */
+    /** The PDF of the view; {@code qr} is the receipt's TSE QR code, null when it has none. */
     public static byte[] render(ReceiptView v, QrCodes.Modules qr) {
         Messages m = ReceiptView.messages(v.lang());
         try (PDDocument doc = new PDDocument()) {
@@ -123,7 +123,7 @@ public final class ReceiptPdf {
                 if (f.publicKey() != null) {
                     p.pair(m.publicKey(), f.publicKey(), MONO);
                 }
-                p.qr(qr != null ? qr : QrCodes.encode(f.qrData()));
+                p.qr(qr);
                 p.line(REGULAR, 8, m.qrCaption());
             }
             p.close();

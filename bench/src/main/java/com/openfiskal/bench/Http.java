@@ -1,0 +1,108 @@
+package com.openfiskal.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The load generator's HTTP client: Vert.x on one event loop, HTTP/1.1 with a kept-alive connection per
+ * request in flight, as POS back ends call. The load generator shares the two cores with everything it
+ * measures, so its own cost matters: the JDK's HttpClient took most of a core at 80 sales/s; this one a
+ * fraction of that.
+ */
+final class Http implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TIMEOUT_MS = 30_000;
+
+    record Response(int status, String body) {}
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    Http() {
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        this.client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1));
+    }
+
+    Request get(String url) {
+        return new Request(HttpMethod.GET, url);
+    }
+
+    Request post(String url, Object json) {
+        return new Request(HttpMethod.POST, url).json(json);
+    }
+
+    Request patch(String url, Object json) {
+        return new Request(HttpMethod.PATCH, url).json(json);
+    }
+
+    @Override
+    public void close() {
+        vertx.close();
+    }
+
+    final class Request {
+        private final RequestOptions options;
+        private Buffer body;
+
+        private Request(HttpMethod method, String url) {
+            this.options =
+                    new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(TIMEOUT_MS);
+        }
+
+        Request header(String name, String value) {
+            options.putHeader(name, value);
+            return this;
+        }
+
+        Request json(Object value) {
+            try {
+                body = Buffer.buffer(JSON.writeValueAsBytes(value));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            return header("Content-Type", "application/json");
+        }
+
+        CompletableFuture<Response> send() {
+            return client.request(options)
+                    .compose(r -> body == null ? r.send() : r.send(body))
+                    .compose(r -> r.body().map(b -> new Response(r.statusCode(), b.toString())))
+                    .toCompletionStage()
+                    .toCompletableFuture();
+        }
+
+        /** Sends and waits for the answer. */
+        Response call() throws InterruptedException, ExecutionException {
+            return send().get();
+        }
+
+        /** Writes the answer's body to {@code file}; returns the status. */
+        int download(Path file) throws Exception {
+            OpenOptions write = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
+            return client.request(options)
+                    .compose(r -> r.send())
+                    .compose(r -> vertx.fileSystem()
+                            .open(file.toString(), write)
+                            .compose(f -> r.pipeTo(f))
+                            .map(x -> r.statusCode()))
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
+        }
+    }
+}
