@@ -283,13 +283,17 @@ public final class Bench {
                         "unit_price", "5.95",
                         "total_amount", "11.90",
                         "taxes", List.of(Map.of("rate", "0.19", "tax_amount", "1.90")))));
-        return sell(
-                body,
-                List.of(
-                        Map.of("method", "cash", "status", "captured", "amount", "5.00", "currency", "EUR"),
-                        Map.of("method", "card", "status", "captured", "amount", "6.90", "currency", "EUR")),
-                create,
-                complete);
+        return sell(body, cashAndCard("5.00", "6.90", null), create, complete);
+    }
+
+    /** Split tender: cash and a card (brand optional), both captured, in EUR. */
+    static List<Map<String, Object>> cashAndCard(String cash, String card, String brand) {
+        Map<String, Object> cardLeg =
+                new HashMap<>(Map.of("method", "card", "status", "captured", "amount", card, "currency", "EUR"));
+        if (brand != null) {
+            cardLeg.put("card_brand", brand);
+        }
+        return List.of(Map.of("method", "cash", "status", "captured", "amount", cash, "currency", "EUR"), cardLeg);
     }
 
     /**

@@ -360,23 +360,7 @@ final class ExportBench {
                                 line("Café Latte", 2, "5.95", "11.90", "0.19", "1.90"),
                                 line("Croissant", 1, "2.14", "2.14", "0.07", "0.14"),
                                 line("Wasser", 1, "2.00", "2.00", "0", "0.00")));
-        return bench.sell(
-                body,
-                List.of(
-                        Map.of("method", "cash", "status", "captured", "amount", "6.04", "currency", "EUR"),
-                        Map.of(
-                                "method",
-                                "card",
-                                "status",
-                                "captured",
-                                "amount",
-                                "10.00",
-                                "currency",
-                                "EUR",
-                                "card_brand",
-                                "girocard")),
-                null,
-                null);
+        return bench.sell(body, Bench.cashAndCard("6.04", "10.00", "girocard"), null, null);
     }
 
     private static Map<String, Object> line(String title, int qty, String unit, String total, String rate, String tax) {

@@ -150,22 +150,8 @@ final class ReceiptsBench {
                                                         List.of(Map.of("rate", "0.07", "tax_amount", "0.14"))))))
                 .path("id")
                 .asText();
-        Http.Response done = bench.complete(
-                        op,
-                        List.of(
-                                Map.of("method", "cash", "status", "captured", "amount", "4.04", "currency", "EUR"),
-                                Map.of(
-                                        "method",
-                                        "card",
-                                        "status",
-                                        "captured",
-                                        "amount",
-                                        "10.00",
-                                        "currency",
-                                        "EUR",
-                                        "card_brand",
-                                        "visa")))
-                .get();
+        Http.Response done =
+                bench.complete(op, Bench.cashAndCard("4.04", "10.00", "visa")).get();
         if (done.status() != 200) {
             throw new IllegalStateException("complete answered " + done.status() + ": " + done.body());
         }
