@@ -15,15 +15,20 @@ import com.openfiskal.local.testing.IdentityFixtures;
 import com.openfiskal.local.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +44,9 @@ import org.junit.jupiter.api.Test;
 class DeliveryTest {
 
     static GreenMail smtp;
+
+    @Inject
+    DataSource db;
 
     IdentityFixtures.Identity owner;
 
@@ -206,6 +214,9 @@ class DeliveryTest {
         String id = receipt().path("id");
         String recipient = "outage-" + UUID.randomUUID() + "@example.org";
         String body = "{\"channel\":\"email\",\"recipient\":\"" + recipient + "\"}";
+        // deliveries other tests queued (ten at once for the rate limit) must be done first: retried in the
+        // outage they would move the counters this test reads
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queuedDeliveries() == 0);
         double retriesBefore = deliveries("retry");
         double failedBefore = deliveries("failed");
         double sentBefore = deliveries("sent");
@@ -256,6 +267,15 @@ class DeliveryTest {
                 .body("code", equalTo("rate_limit_exceeded"))
                 .body("retryable", equalTo(true))
                 .header("Retry-After", matchesPattern("^[1-9][0-9]*$"));
+    }
+
+    private long queuedDeliveries() throws Exception {
+        try (Connection c = db.getConnection();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM deliveries WHERE status = 'queued'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static List<MimeMessage> messagesTo(String recipient) throws Exception {
