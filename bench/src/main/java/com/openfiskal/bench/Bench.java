@@ -199,10 +199,6 @@ public final class Bench {
         return http;
     }
 
-    String key() {
-        return key;
-    }
-
     /** Sales across the registers for {@code seconds}: closed loop when rate is 0, else paced at rate. */
     private Result run(List<String> registers, int concurrency, int rate, int seconds) throws Exception {
         Histogram create = new Histogram();
@@ -441,10 +437,12 @@ public final class Bench {
                 .send();
     }
 
-    /** A request with the API key, a fresh Idempotency-Key and, when given, the merchant header. */
+    /** A request with the API key, a fresh Idempotency-Key on writes and, when given, the merchant header. */
     Http.Request api(Http.Request r, String merchant) {
-        r.header("Authorization", "Bearer " + key)
-                .header("Idempotency-Key", UUID.randomUUID().toString());
+        r.header("Authorization", "Bearer " + key);
+        if (r.hasBody()) {
+            r.header("Idempotency-Key", UUID.randomUUID().toString());
+        }
         return merchant == null ? r : r.header("X-OpenFiskal-Merchant", merchant);
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.ExecutionException;
  * measures, so its own cost matters: the JDK's HttpClient took most of a core at 80 sales/s; this one a
  * fraction of that.
  */
-final class Http implements AutoCloseable {
+final class Http {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MS = 30_000;
@@ -50,11 +50,6 @@ final class Http implements AutoCloseable {
         return new Request(HttpMethod.PATCH, url).json(json);
     }
 
-    @Override
-    public void close() {
-        vertx.close();
-    }
-
     final class Request {
         private final RequestOptions options;
         private Buffer body;
@@ -67,6 +62,11 @@ final class Http implements AutoCloseable {
         Request header(String name, String value) {
             options.putHeader(name, value);
             return this;
+        }
+
+        /** True when the request carries a JSON body (a write: POST or PATCH). */
+        boolean hasBody() {
+            return body != null;
         }
 
         Request json(Object value) {

@@ -63,10 +63,8 @@ final class ReceiptsBench {
         // 2. warm-up, then open loop at the target rate and closed loop, page and JSON side by side
         IntFunction<Http.Request> page = i ->
                 bench.http().get(receiptsBase + pages.get(i % pages.size())).header("Accept-Language", "de-DE");
-        IntFunction<Http.Request> json = i -> bench.http()
-                .get(receiptsBase + "/v1/receipts/" + ids.get(i % ids.size()))
-                .header("Authorization", "Bearer " + bench.key())
-                .header("X-OpenFiskal-Merchant", bench.merchant);
+        IntFunction<Http.Request> json = i ->
+                bench.api(bench.http().get(receiptsBase + "/v1/receipts/" + ids.get(i % ids.size())), bench.merchant);
         load(page, 0, concurrency, 10);
         load(json, 0, concurrency, 10);
         Run pageOpen = load(page, rate, concurrency * 8, seconds);
@@ -159,10 +157,8 @@ final class ReceiptsBench {
     }
 
     private JsonNode receipt(String operation) throws Exception {
-        Http.Response r = bench.http()
-                .get(receiptsBase + "/v1/operations/" + operation + "/receipt")
-                .header("Authorization", "Bearer " + bench.key())
-                .header("X-OpenFiskal-Merchant", bench.merchant)
+        Http.Response r = bench.api(
+                        bench.http().get(receiptsBase + "/v1/operations/" + operation + "/receipt"), bench.merchant)
                 .call();
         return r.status() == 200 ? Bench.read(r.body()) : null;
     }
