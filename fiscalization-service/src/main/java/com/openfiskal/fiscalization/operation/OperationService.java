@@ -359,7 +359,10 @@ public class OperationService {
      * {@code failed} (API.md §5.2) and that change commits with the 422.
      */
     private Uni<ApiException> requireTse(RegisterEntity r) {
-        Uni<TssEntity> tss = r.tssId == null ? Uni.createFrom().nullItem() : TssEntity.findById(r.tssId);
+        // locked here, where it is read first: the TSE signs under this lock and needs no second read
+        Uni<TssEntity> tss = r.tssId == null
+                ? Uni.createFrom().nullItem()
+                : TssEntity.findById(r.tssId, LockModeType.PESSIMISTIC_WRITE);
         return tss.flatMap(t -> {
             if (t != null && "INITIALIZED".equals(t.state)) {
                 return Uni.createFrom().nullItem();

@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.LockModeType;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -23,17 +24,19 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.hibernate.LockMode;
 
 /**
  * The software TSE: real ECDSA keys and TR-03151 log messages, but no certified hardware and no legal
  * value (TSE.md §14). One TSS per register. The signature counter is incremented on the locked TSS row
  * in the caller's transaction and every log is stored with its counter as key, so a counter is never
- * skipped (nothing signed leaves an uncommitted transaction) and never repeated (primary key).
+ * skipped (nothing signed outlives an uncommitted transaction) and never repeated (primary key).
  */
 @ApplicationScoped
 public class SoftwareTse implements TseProvider {
@@ -109,8 +112,6 @@ public class SoftwareTse implements TseProvider {
         client.createdAt = tss.createdAt;
         return tss.persist()
                 .flatMap(x -> client.persist())
-                // the counters are taken with SQL on the row (next), so the row must be written first
-                .flatMap(x -> Panache.getSession().flatMap(session -> session.flush()))
                 .flatMap(x -> systemLog(tss, "initialize", new byte[0]))
                 .flatMap(x -> systemLog(tss, "registerClient", LogMessageWriter.systemParameters(clientSerial)))
                 .map(x -> new Tss(
@@ -128,8 +129,14 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE || fault.get() == TseConfig.Fault.FAIL_BEFORE_START) {
             return Uni.createFrom().failure(new TseUnavailableException("StartTransaction failed (fault injection)."));
         }
-        return activeTss(tssId)
-                .flatMap(tss -> transactionLog(tss, "StartTransaction", clientSerial, processData, processType, null));
+        return lockedTss(tssId).call(tss -> registeredClient(tss, clientSerial)).flatMap(tss -> {
+            long transaction = ++tss.transactionCounter;
+            if (tss.startedHere == null) {
+                tss.startedHere = new HashMap<>();
+            }
+            tss.startedHere.put(transaction, clientSerial);
+            return transactionLog(tss, "StartTransaction", clientSerial, processData, processType, transaction);
+        });
     }
 
     @Override
@@ -139,26 +146,11 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() != TseConfig.Fault.NONE) {
             return Uni.createFrom().failure(new TseUnavailableException("FinishTransaction failed (fault injection)."));
         }
-        return activeTss(tssId)
-                .flatMap(tss -> TseLogEntity.count(
-                                "tssId = ?1 and transactionNumber = ?2 and operationType = 'StartTransaction' and clientId = ?3",
-                                tssId,
-                                transactionNumber,
-                                clientSerial)
-                        .flatMap(started -> {
-                            if (started == 0) {
-                                return Uni.createFrom()
-                                        .failure(new IllegalStateException("transaction " + transactionNumber
-                                                + " was never started by " + clientSerial));
-                            }
-                            return transactionLog(
-                                    tss,
-                                    "FinishTransaction",
-                                    clientSerial,
-                                    processData,
-                                    processType,
-                                    transactionNumber);
-                        }));
+        return lockedTss(tssId)
+                .call(tss -> registeredClient(tss, clientSerial))
+                .call(tss -> requireStarted(tss, clientSerial, transactionNumber))
+                .flatMap(tss -> transactionLog(
+                        tss, "FinishTransaction", clientSerial, processData, processType, transactionNumber));
     }
 
     @Override
@@ -167,112 +159,105 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE) {
             return Uni.createFrom().failure(new TseUnavailableException("The TSE is unreachable (fault injection)."));
         }
-        return activeTss(tssId)
-                .call(tss -> requireClient(tssId, clientSerial))
-                .call(tss -> systemLog(tss, "authenticateUser", LogMessageWriter.systemParameters("admin")))
-                .call(tss -> systemLog(tss, "deregisterClient", LogMessageWriter.systemParameters(clientSerial)))
-                .call(tss -> TseClientEntity.update(
-                        "state = 'DEREGISTERED' where tssId = ?1 and serialNumber = ?2", tssId, clientSerial))
-                .call(tss -> systemLog(tss, "disableSecureElement", new byte[0]))
-                .invoke(tss -> {
-                    tss.state = "DISABLED";
-                    tss.disabledAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                })
+        return lockedTss(tssId)
+                .flatMap(tss -> registeredClient(tss, clientSerial)
+                        .call(client -> systemLog(tss, "authenticateUser", LogMessageWriter.systemParameters("admin")))
+                        .call(client ->
+                                systemLog(tss, "deregisterClient", LogMessageWriter.systemParameters(clientSerial)))
+                        .invoke(client -> client.state = "DEREGISTERED")
+                        .call(client -> systemLog(tss, "disableSecureElement", new byte[0]))
+                        .invoke(client -> {
+                            tss.state = "DISABLED";
+                            tss.disabledAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+                        }))
                 .replaceWithVoid();
     }
 
     /**
-     * The TSS with its keys; its counters are not read from here but taken by {@link #next}, so a stale
-     * copy in the caller's session can never repeat one.
+     * The active TSS with its row locked until the caller's transaction ends, so that the logs of one TSS
+     * are signed one after the other and the counters in memory are the ones in the database. A copy the
+     * transaction loaded earlier without the lock is read again under it: it may be stale. A rolled-back
+     * transaction gives its numbers back, and nothing signed outlives it.
      */
-    private Uni<TssEntity> activeTss(String tssId) {
-        return TssEntity.<TssEntity>findById(tssId).flatMap(tss -> {
-            if (tss == null || !"INITIALIZED".equals(tss.state)) {
-                return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
-            }
-            return Uni.createFrom().item(tss);
-        });
+    private Uni<TssEntity> lockedTss(String tssId) {
+        return Panache.getSession()
+                .flatMap(s -> s.find(TssEntity.class, tssId).flatMap(tss -> {
+                    if (tss == null) {
+                        return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
+                    }
+                    LockMode held = s.getLockMode(tss);
+                    Uni<Void> lock = held == LockMode.PESSIMISTIC_WRITE || held == LockMode.WRITE
+                            ? Uni.createFrom().voidItem()
+                            : s.refresh(tss, LockModeType.PESSIMISTIC_WRITE);
+                    return lock.flatMap(x -> "INITIALIZED".equals(tss.state)
+                            ? Uni.createFrom().item(tss)
+                            : Uni.createFrom().failure(new TseUnavailableException("The TSS is not active.")));
+                }));
     }
 
-    private Uni<Void> requireClient(String tssId, String clientSerial) {
-        return TseClientEntity.count("tssId = ?1 and serialNumber = ?2 and state = 'REGISTERED'", tssId, clientSerial)
-                .flatMap(n -> n == 0
+    /** The client, registered at the TSS; read once per transaction (the session keeps it). */
+    private Uni<TseClientEntity> registeredClient(TssEntity tss, String clientSerial) {
+        TseClientEntity.Key key = new TseClientEntity.Key();
+        key.tssId = tss.id;
+        key.serialNumber = clientSerial;
+        return Panache.getSession()
+                .flatMap(s -> s.find(TseClientEntity.class, key))
+                .flatMap(client -> client != null && "REGISTERED".equals(client.state)
+                        ? Uni.createFrom().item(client)
+                        : Uni.createFrom()
+                                .failure(new TseUnavailableException("The client is not registered at the TSS.")));
+    }
+
+    /** A Finish needs its Start: known in memory when both are in this transaction, else read from the log. */
+    private Uni<Void> requireStarted(TssEntity tss, String clientSerial, long transactionNumber) {
+        if (tss.startedHere != null && clientSerial.equals(tss.startedHere.get(transactionNumber))) {
+            return Uni.createFrom().voidItem();
+        }
+        return TseLogEntity.count(
+                        "tssId = ?1 and transactionNumber = ?2 and operationType = 'StartTransaction' and clientId = ?3",
+                        tss.id,
+                        transactionNumber,
+                        clientSerial)
+                .flatMap(started -> started == 0
                         ? Uni.createFrom()
-                                .failure(new TseUnavailableException("The client is not registered at the TSS."))
+                                .failure(new IllegalStateException(
+                                        "transaction " + transactionNumber + " was never started by " + clientSerial))
                         : Uni.createFrom().voidItem());
     }
 
-    /**
-     * Takes the next signature counter (and, for a StartTransaction, the next transaction number) on the TSS
-     * row. The row lock it takes is held until the caller's transaction ends, so the
-     * logs of one TSS are signed one after the other, and a rolled-back transaction gives its numbers back.
-     */
-    private Uni<long[]> next(String tssId, String clientSerial, boolean newTransaction) {
-        // Two statements, not one UPDATE … RETURNING: Hibernate Reactive (3.4) wraps a native query's result
-        // mapping in a class without equals, so every native SELECT misses the query plan cache and adds an
-        // entry under the same hash; at two per sale that bucket's scans were 11 % of the service's CPU. A
-        // native update and an HQL read are both planned once.
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("""
-                UPDATE tse_tss t SET signature_counter = signature_counter + 1,
-                                     transaction_counter = transaction_counter + ?2
-                 WHERE t.id = ?1 AND t.state = 'INITIALIZED'
-                   AND (CAST(?3 AS text) IS NULL OR EXISTS (SELECT 1 FROM tse_clients c
-                                               WHERE c.tss_id = t.id AND c.serial_number = CAST(?3 AS text) AND c.state = 'REGISTERED'))""")
-                        .setParameter(1, tssId)
-                        .setParameter(2, newTransaction ? 1 : 0)
-                        .setParameter(3, clientSerial)
-                        .executeUpdate()
-                        .flatMap(updated -> {
-                            if (updated == 0) {
-                                throw new TseUnavailableException(
-                                        clientSerial == null
-                                                ? "The TSS is not active."
-                                                : "The TSS is not active or the client is not registered at it.");
-                            }
-                            return s.createSelectionQuery(
-                                            "select signatureCounter, transactionCounter from TssEntity where id = ?1",
-                                            Object[].class)
-                                    .setParameter(1, tssId)
-                                    .getSingleResult();
-                        }))
-                .map(row -> new long[] {((Number) row[0]).longValue(), ((Number) row[1]).longValue()});
-    }
-
-    /** A transaction log; {@code transactionNumber} null starts a new transaction and takes its number. */
+    /** A transaction log under the next signature counter of the locked TSS. */
     private Uni<SignedLog> transactionLog(
             TssEntity tss,
             String operation,
             String clientSerial,
             byte[] processData,
             String processType,
-            Long transactionNumber) {
+            long transaction) {
         LogMessageWriter writer = writer(tss);
-        return next(tss.id, clientSerial, transactionNumber == null).flatMap(counters -> {
-            long transaction = transactionNumber == null ? counters[1] : transactionNumber;
-            return store(
-                    tss,
-                    "transaction",
-                    operation,
-                    clientSerial,
-                    transaction,
-                    counters[0],
-                    time -> writer.transactionLog(
-                            operation, clientSerial, processData, processType, transaction, counters[0], time));
-        });
+        long counter = ++tss.signatureCounter;
+        return store(
+                tss,
+                "transaction",
+                operation,
+                clientSerial,
+                transaction,
+                counter,
+                time -> writer.transactionLog(
+                        operation, clientSerial, processData, processType, transaction, counter, time));
     }
 
+    /** A system log under the next signature counter of a TSS this transaction holds (locked or created). */
     private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
         LogMessageWriter writer = writer(tss);
-        return next(tss.id, null, false)
-                .flatMap(counters -> store(
-                        tss,
-                        "system",
-                        operation,
-                        null,
-                        null,
-                        counters[0],
-                        time -> writer.systemLog(operation, parameters, counters[0], time)));
+        long counter = ++tss.signatureCounter;
+        return store(
+                tss,
+                "system",
+                operation,
+                null,
+                null,
+                counter,
+                time -> writer.systemLog(operation, parameters, counter, time));
     }
 
     /** Signs under the counter just taken and stores the log under it. */

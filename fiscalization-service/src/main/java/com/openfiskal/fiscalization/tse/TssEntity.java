@@ -5,11 +5,16 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
+import java.util.Map;
+import org.hibernate.annotations.DynamicUpdate;
 
 /** A software TSS: its key (encrypted), certificate and counters. Locked for every signature. */
 @Entity
 @Table(name = "tse_tss")
+// a signature changes only the counters: the UPDATE at flush sets those, not the keys and the certificate
+@DynamicUpdate
 public class TssEntity extends PanacheEntityBase {
 
     @Id
@@ -40,11 +45,14 @@ public class TssEntity extends PanacheEntityBase {
     @Column(name = "encrypted_admin_pin")
     public byte[] encryptedAdminPin;
 
-    /** Written at creation only; afterwards only SoftwareTse's UPDATE … RETURNING moves it. */
-    @Column(name = "signature_counter", nullable = false, updatable = false)
+    /**
+     * Moved only by SoftwareTse, on an instance whose row this transaction holds locked (so the value in
+     * memory is the one in the database), and written back at flush.
+     */
+    @Column(name = "signature_counter", nullable = false)
     public long signatureCounter;
 
-    @Column(name = "transaction_counter", nullable = false, updatable = false)
+    @Column(name = "transaction_counter", nullable = false)
     public long transactionCounter;
 
     @Column(name = "created_at", nullable = false)
@@ -52,4 +60,11 @@ public class TssEntity extends PanacheEntityBase {
 
     @Column(name = "disabled_at")
     public Instant disabledAt;
+
+    /**
+     * Transactions started (with their client) on this instance, that is in this database transaction: a
+     * Finish that follows its Start in the same transaction needs no query to know it was started.
+     */
+    @Transient
+    Map<Long, String> startedHere;
 }

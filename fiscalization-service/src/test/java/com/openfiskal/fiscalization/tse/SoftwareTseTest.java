@@ -135,6 +135,10 @@ class SoftwareTseTest {
         TssEntity stored = tx(() -> TssEntity.<TssEntity>findById(tss.id()));
         assertEquals("DISABLED", stored.state);
         assertEquals(5, stored.signatureCounter, "authenticateUser, deregisterClient, disableSecureElement");
+        TseClientEntity.Key key = new TseClientEntity.Key();
+        key.tssId = tss.id();
+        key.serialNumber = register;
+        assertEquals("DEREGISTERED", tx(() -> TseClientEntity.<TseClientEntity>findById(key)).state);
         assertThrows(
                 TseProvider.TseUnavailableException.class,
                 () -> tx(() -> tse.startTransaction(tss.id(), register, "Kassenbeleg-V1", new byte[0])));

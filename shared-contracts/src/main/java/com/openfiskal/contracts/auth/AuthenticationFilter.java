@@ -65,51 +65,48 @@ public class AuthenticationFilter {
             return Uni.createFrom().item(unauthorized(ip));
         }
         String hash = ApiKeys.hash(config.apiKeyPepper(), key);
-        return identities.activeKey(hash).flatMap(record -> {
+        String merchantHeader = kind == Endpoints.MERCHANT ? request.getHeaderString(MERCHANT_HEADER) : null;
+        String merchantId = merchantHeader != null && Ids.isValid(Ids.MERCHANT, merchantHeader) ? merchantHeader : null;
+        return identities.activeKey(hash, merchantId).map(record -> {
             if (record == null
                     || !ApiKeys.sameHash(record.keyHash(), hash)
                     || !record.environment().equals(parsed.environment())
                     || !record.country().equals(parsed.country())) {
-                return Uni.createFrom().item(unauthorized(ip));
+                return unauthorized(ip);
             }
             long wait =
                     limiter.acquire("key:" + record.keyId(), config.rateLimit().perSecond());
             if (wait > 0) {
-                return Uni.createFrom().item(tooMany(wait));
+                return tooMany(wait);
             }
             caller.authenticate(record.tenantId(), record.keyId(), record.country());
-            if (kind != Endpoints.MERCHANT) {
-                return Uni.createFrom().nullItem();
-            }
-            return merchant(request.getHeaderString(MERCHANT_HEADER), record);
+            return kind == Endpoints.MERCHANT ? merchant(merchantHeader, record) : null;
         });
     }
 
-    private Uni<Response> merchant(String merchantId, IdentityStore.KeyRecord key) {
-        if (merchantId == null || merchantId.isEmpty()) {
-            return Uni.createFrom()
-                    .item(ErrorResponses.of(
-                            ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is required.")));
+    /** Step 4: the merchant header, checked against the merchant read with the key. */
+    private Response merchant(String header, IdentityStore.KeyRecord key) {
+        if (header == null || header.isEmpty()) {
+            return ErrorResponses.of(
+                    ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is required."));
         }
-        if (!Ids.isValid(Ids.MERCHANT, merchantId)) {
-            return Uni.createFrom()
-                    .item(ErrorResponses.of(ApiException.invalid(
-                            MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is not a merchant ID.")));
+        if (!Ids.isValid(Ids.MERCHANT, header)) {
+            return ErrorResponses.of(
+                    ApiException.invalid(MERCHANT_HEADER, "Header X-OpenFiskal-Merchant is not a merchant ID."));
         }
-        return identities.merchant(merchantId).map(m -> {
-            if (m == null || !m.tenantId().equals(key.tenantId())) {
-                return ErrorResponses.of(ApiException.notFound("Merchant"));
-            }
-            if (!m.countryCode().equals(key.country())) {
-                return ErrorResponses.of(
-                        ErrorCode.FORBIDDEN,
-                        403,
-                        "The merchant's country is outside the API key's country scope.",
-                        Map.of());
-            }
-            caller.actFor(m.merchantId(), "active".equals(m.status()));
-            return null;
-        });
+        IdentityStore.MerchantRecord m = key.merchant();
+        if (m == null || !m.tenantId().equals(key.tenantId())) {
+            return ErrorResponses.of(ApiException.notFound("Merchant"));
+        }
+        if (!m.countryCode().equals(key.country())) {
+            return ErrorResponses.of(
+                    ErrorCode.FORBIDDEN,
+                    403,
+                    "The merchant's country is outside the API key's country scope.",
+                    Map.of());
+        }
+        caller.actFor(m.merchantId(), "active".equals(m.status()));
+        return null;
     }
 
     private static String bearer(String header) {

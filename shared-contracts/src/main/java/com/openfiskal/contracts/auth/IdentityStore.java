@@ -3,7 +3,6 @@ package com.openfiskal.contracts.auth;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +15,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class IdentityStore {
 
-    /** An active key of an active tenant. */
-    public record KeyRecord(String keyId, String keyHash, String tenantId, String environment, String country) {}
+    /** An active key of an active tenant, with the merchant it asked for when that merchant exists. */
+    public record KeyRecord(
+            String keyId,
+            String keyHash,
+            String tenantId,
+            String environment,
+            String country,
+            MerchantRecord merchant) {}
 
+    /** A merchant that is not deleted, whatever its tenant; the caller compares the tenant. */
     public record MerchantRecord(String merchantId, String tenantId, String countryCode, String status) {}
 
     private final Pool pool;
@@ -27,33 +33,28 @@ public class IdentityStore {
         this.pool = pool;
     }
 
-    public Uni<KeyRecord> activeKey(String keyHash) {
+    /**
+     * The key by its hash and, when {@code merchantId} is not null, the merchant of the request header in the
+     * same statement: every merchant-scoped request needs both, and one round trip instead of two is a
+     * statement less per request on the database every service shares.
+     */
+    public Uni<KeyRecord> activeKey(String keyHash, String merchantId) {
         return pool.preparedQuery("""
-                SELECT k.key_id, k.key_hash, k.tenant_id, k.environment, k.country
+                SELECT k.key_id, k.key_hash, k.tenant_id, k.environment, k.country,
+                       m.merchant_id, m.tenant_id, m.country_code, m.status
                   FROM identity_api_keys k JOIN identity_tenants t ON t.tenant_id = k.tenant_id
-                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""").execute(Tuple.of(keyHash)).map(IdentityStore::firstKey);
-    }
-
-    /** A merchant that is not deleted, whatever its tenant; the caller compares the tenant. */
-    public Uni<MerchantRecord> merchant(String merchantId) {
-        return pool.preparedQuery("""
-                SELECT merchant_id, tenant_id, country_code, status
-                  FROM identity_merchants WHERE merchant_id = $1 AND NOT deleted""").execute(Tuple.of(merchantId)).map(rows -> {
+                  LEFT JOIN identity_merchants m ON m.merchant_id = $2 AND NOT m.deleted
+                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""").execute(Tuple.of(keyHash, merchantId)).map(rows -> {
             var it = rows.iterator();
             if (!it.hasNext()) {
                 return null;
             }
             Row r = it.next();
-            return new MerchantRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3));
+            MerchantRecord merchant = r.getString(5) == null
+                    ? null
+                    : new MerchantRecord(r.getString(5), r.getString(6), r.getString(7), r.getString(8));
+            return new KeyRecord(
+                    r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), merchant);
         });
-    }
-
-    private static KeyRecord firstKey(RowSet<Row> rows) {
-        var it = rows.iterator();
-        if (!it.hasNext()) {
-            return null;
-        }
-        Row r = it.next();
-        return new KeyRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4));
     }
 }
