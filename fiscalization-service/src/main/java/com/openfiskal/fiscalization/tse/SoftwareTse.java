@@ -27,6 +27,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -48,6 +49,8 @@ public class SoftwareTse implements TseProvider {
     private final SecureRandom random = new SecureRandom();
     private final AtomicReference<TseConfig.Fault> fault;
     private final Map<String, LogMessageWriter> writers = new ConcurrentHashMap<>();
+    /** Registrations seen, as tss id and client serial: see {@link #requireRegistered}. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     public SoftwareTse(TseConfig config, KeyVault vault) {
         this.config = config;
@@ -129,14 +132,16 @@ public class SoftwareTse implements TseProvider {
         if (fault.get() == TseConfig.Fault.UNREACHABLE || fault.get() == TseConfig.Fault.FAIL_BEFORE_START) {
             return Uni.createFrom().failure(new TseUnavailableException("StartTransaction failed (fault injection)."));
         }
-        return lockedTss(tssId).call(tss -> registeredClient(tss, clientSerial)).flatMap(tss -> {
-            long transaction = ++tss.transactionCounter;
-            if (tss.startedHere == null) {
-                tss.startedHere = new HashMap<>();
-            }
-            tss.startedHere.put(transaction, clientSerial);
-            return transactionLog(tss, "StartTransaction", clientSerial, processData, processType, transaction);
-        });
+        return lockedTss(tssId)
+                .call(tss -> requireRegistered(tss, clientSerial))
+                .flatMap(tss -> {
+                    long transaction = ++tss.transactionCounter;
+                    if (tss.startedHere == null) {
+                        tss.startedHere = new HashMap<>();
+                    }
+                    tss.startedHere.put(transaction, clientSerial);
+                    return transactionLog(tss, "StartTransaction", clientSerial, processData, processType, transaction);
+                });
     }
 
     @Override
@@ -147,7 +152,7 @@ public class SoftwareTse implements TseProvider {
             return Uni.createFrom().failure(new TseUnavailableException("FinishTransaction failed (fault injection)."));
         }
         return lockedTss(tssId)
-                .call(tss -> registeredClient(tss, clientSerial))
+                .call(tss -> requireRegistered(tss, clientSerial))
                 .call(tss -> requireStarted(tss, clientSerial, transactionNumber))
                 .flatMap(tss -> transactionLog(
                         tss, "FinishTransaction", clientSerial, processData, processType, transactionNumber));
@@ -164,7 +169,10 @@ public class SoftwareTse implements TseProvider {
                         .call(client -> systemLog(tss, "authenticateUser", LogMessageWriter.systemParameters("admin")))
                         .call(client ->
                                 systemLog(tss, "deregisterClient", LogMessageWriter.systemParameters(clientSerial)))
-                        .invoke(client -> client.state = "DEREGISTERED")
+                        .invoke(client -> {
+                            client.state = "DEREGISTERED";
+                            registered.remove(registration(tssId, clientSerial));
+                        })
                         .call(client -> systemLog(tss, "disableSecureElement", new byte[0]))
                         .invoke(client -> {
                             tss.state = "DISABLED";
@@ -193,6 +201,25 @@ public class SoftwareTse implements TseProvider {
                             ? Uni.createFrom().item(tss)
                             : Uni.createFrom().failure(new TseUnavailableException("The TSS is not active.")));
                 }));
+    }
+
+    /**
+     * The client is registered at the TSS. A client is deregistered only together with disabling its TSS
+     * (decommission), and every signature checks the TSS's state under its lock: so a registration once
+     * seen holds for as long as the TSS is active, and is read from the database once per process.
+     */
+    private Uni<Void> requireRegistered(TssEntity tss, String clientSerial) {
+        String key = registration(tss.id, clientSerial);
+        if (registered.contains(key)) {
+            return Uni.createFrom().voidItem();
+        }
+        return registeredClient(tss, clientSerial)
+                .invoke(client -> registered.add(key))
+                .replaceWithVoid();
+    }
+
+    private static String registration(String tssId, String clientSerial) {
+        return tssId + '\n' + clientSerial;
     }
 
     /** The client, registered at the TSS; read once per transaction (the session keeps it). */
