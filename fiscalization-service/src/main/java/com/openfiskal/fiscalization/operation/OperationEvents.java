@@ -45,15 +45,20 @@ public class OperationEvents {
         this.metrics = metrics;
     }
 
-    /** {@code operation.completed} or {@code operation.voided} with the operation as GET returns it. */
-    public Uni<Void> operation(String type, OperationEntity o, String tenantId) {
+    /**
+     * {@code operation.completed} or {@code operation.voided} with the operation as GET returns it; that
+     * representation is handed back for the response.
+     */
+    public Uni<ObjectNode> operation(String type, OperationEntity o, String tenantId) {
         return issuer(o.merchantId, o.locationId, o.registerId).flatMap(issuer -> {
+            ObjectNode rendered = json.render(o);
             ObjectNode data = mapper.createObjectNode();
-            data.set("operation", json.render(o));
+            data.set("operation", rendered);
             data.set("issuer", issuer);
             String key = o.registerId != null ? o.registerId : o.merchantId;
             metrics.outcome(o, VOIDED.equals(type) ? "voided" : "completed");
-            return outbox.add(Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data);
+            return outbox.add(Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data)
+                    .replaceWith(rendered);
         });
     }
 

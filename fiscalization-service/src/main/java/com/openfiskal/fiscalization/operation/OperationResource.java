@@ -101,6 +101,6 @@ public class OperationResource implements OperationsApi {
     private Uni<Response> answer(Uni<OperationService.Attempt> attempt) {
         return attempt.map(a -> a.refused() != null
                 ? ErrorResponses.of(a.refused())
-                : Responses.ok(json.render(a.operation()), a.operation().resourceVersion));
+                : Responses.ok(a.rendered(), a.operation().resourceVersion));
     }
 }

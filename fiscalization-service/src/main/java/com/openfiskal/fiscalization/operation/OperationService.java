@@ -58,8 +58,20 @@ public class OperationService {
     private static final Set<String> STATUSES = Set.of("OPEN", "COMPLETED", "VOIDED");
     private static final Set<String> SOURCES = Set.of("POS", "ONLINE");
 
-    /** The operation after complete or void, or the refusal that is answered and stored instead. */
-    public record Attempt(OperationEntity operation, ApiException refused) {}
+    /**
+     * The operation after complete or void with its representation (the one its event carries, so that it
+     * is built once), or the refusal that is answered and stored instead.
+     */
+    public record Attempt(OperationEntity operation, ObjectNode rendered, ApiException refused) {
+
+        static Attempt done(OperationEntity o, ObjectNode rendered) {
+            return new Attempt(o, rendered, null);
+        }
+
+        static Attempt refused(OperationEntity o, ApiException refused) {
+            return new Attempt(o, null, refused);
+        }
+    }
 
     private final Caller caller;
     private final RegisterService registers;
@@ -252,24 +264,25 @@ public class OperationService {
                 GoodsMovementRules.payments(o, details.path("line_items").size() > 0, payments, kassenSichV);
                 ArrayNode legs = paymentLegs(payments, processedAt);
                 if (r == null) {
-                    return finishComplete(o, details, legs).map(x -> new Attempt(o, null));
+                    return finishComplete(o, details, legs).map(rendered -> Attempt.done(o, rendered));
                 }
                 requireFiscalized(r);
                 return requireTse(r).flatMap(missing -> {
                     if (missing != null) {
-                        return Uni.createFrom().item(new Attempt(o, missing));
+                        return Uni.createFrom().item(Attempt.refused(o, missing));
                     }
                     String processData = ProcessData.receipt(lines(details), o.tipAmount, legsOf(legs));
                     return signer.sign(o, r, processData, "complete", null)
                             .flatMap(outcome -> outcome instanceof TseSigning.Signed
-                                    ? finishComplete(o, details, legs).map(x -> new Attempt(o, null))
-                                    : Uni.createFrom().item(new Attempt(o, refusal(o, (TseSigning.Failed) outcome))));
+                                    ? finishComplete(o, details, legs).map(rendered -> Attempt.done(o, rendered))
+                                    : Uni.createFrom()
+                                            .item(Attempt.refused(o, refusal(o, (TseSigning.Failed) outcome))));
                 });
             });
         });
     }
 
-    private Uni<Void> finishComplete(OperationEntity o, ObjectNode details, ArrayNode legs) {
+    private Uni<ObjectNode> finishComplete(OperationEntity o, ObjectNode details, ArrayNode legs) {
         Instant now = Timestamps.now();
         details.set("payments", legs);
         o.details = json.write(details);
@@ -294,27 +307,28 @@ public class OperationService {
         long expected = IfMatch.required(ifMatch);
         return changeable(id, expected).flatMap(o -> {
             if (!o.isPos()) {
-                return finishVoid(o, body, false).map(x -> new Attempt(o, null));
+                return finishVoid(o, body, false).map(rendered -> Attempt.done(o, rendered));
             }
             return RegisterEntity.<RegisterEntity>findById(o.registerId).flatMap(r -> {
                 requireFiscalized(r);
                 return requireTse(r).flatMap(missing -> {
                     if (missing != null) {
-                        return Uni.createFrom().item(new Attempt(o, missing));
+                        return Uni.createFrom().item(Attempt.refused(o, missing));
                     }
                     ObjectNode details = json.details(o);
                     String processData = ProcessData.abort(lines(details), o.tipAmount);
                     return signer.sign(o, r, processData, "void", body.getNote())
                             .flatMap(outcome -> outcome instanceof TseSigning.Signed
-                                    ? finishVoid(o, body, true).map(x -> new Attempt(o, null))
-                                    : Uni.createFrom().item(new Attempt(o, refusal(o, (TseSigning.Failed) outcome))));
+                                    ? finishVoid(o, body, true).map(rendered -> Attempt.done(o, rendered))
+                                    : Uni.createFrom()
+                                            .item(Attempt.refused(o, refusal(o, (TseSigning.Failed) outcome))));
                 });
             });
         });
     }
 
     /** {@code signed}: the abort was signed, and that attempt (with the void note) is already audited. */
-    private Uni<Void> finishVoid(OperationEntity o, OperationVoid body, boolean signed) {
+    private Uni<ObjectNode> finishVoid(OperationEntity o, OperationVoid body, boolean signed) {
         Instant now = Timestamps.now();
         o.status = "VOIDED";
         o.voidReason = body.getReason().toString();

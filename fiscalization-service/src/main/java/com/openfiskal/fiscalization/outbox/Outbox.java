@@ -1,6 +1,7 @@
 package com.openfiskal.fiscalization.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.contracts.events.EventEnvelope;
@@ -53,7 +54,7 @@ public class Outbox {
                 tenantId,
                 merchantId,
                 registerId,
-                mapper.valueToTree(data));
+                data instanceof JsonNode node ? node : mapper.valueToTree(data));
         try {
             e.payload = mapper.writeValueAsString(envelope);
         } catch (JsonProcessingException ex) {
