@@ -307,6 +307,9 @@ public final class Bench {
                 return CompletableFuture.completedFuture("create " + created.status() + " " + created.body());
             }
             String id = read(created.body()).path("id").asText();
+            if (id.isEmpty()) {
+                return CompletableFuture.completedFuture("create 201 without an id: '" + created.body() + "'");
+            }
             long t1 = System.nanoTime();
             return complete(id, payments).thenApply(done -> {
                 if (complete != null) {
@@ -418,8 +421,9 @@ public final class Bench {
 
     JsonNode post(String path, String merchant, Object body) throws Exception {
         Http.Response r = api(http.post(base + path, body), merchant).call();
-        if (r.status() >= 300) {
-            throw new IllegalStateException("POST " + path + " answered " + r.status() + ": " + r.body());
+        // seen twice at the start of a run: a 2xx without the created resource; say what came back
+        if (r.status() >= 300 || r.body().isBlank()) {
+            throw new IllegalStateException("POST " + path + " answered " + r.status() + ": '" + r.body() + "'");
         }
         return read(r.body());
     }

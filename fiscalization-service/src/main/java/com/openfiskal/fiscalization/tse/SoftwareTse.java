@@ -183,9 +183,10 @@ public class SoftwareTse implements TseProvider {
 
     /**
      * The active TSS with its row locked until the caller's transaction ends, so that the logs of one TSS
-     * are signed one after the other and the counters in memory are the ones in the database. A copy the
-     * transaction loaded earlier without the lock is read again under it: it may be stale. A rolled-back
-     * transaction gives its numbers back, and nothing signed outlives it.
+     * are signed one after the other and the counters in memory are the ones in the database. A rolled-back
+     * transaction gives its numbers back, and nothing signed outlives it. Signing code loads the TSS with
+     * the lock (one statement); a copy read without it — earlier in the transaction, or here — is locked
+     * now and its counters and state read again under the lock, because they may be stale.
      */
     private Uni<TssEntity> lockedTss(String tssId) {
         return Panache.getSession()
@@ -194,13 +195,28 @@ public class SoftwareTse implements TseProvider {
                         return Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
                     }
                     LockMode held = s.getLockMode(tss);
-                    Uni<Void> lock = held == LockMode.PESSIMISTIC_WRITE || held == LockMode.WRITE
-                            ? Uni.createFrom().voidItem()
-                            : s.refresh(tss, LockModeType.PESSIMISTIC_WRITE);
-                    return lock.flatMap(x -> "INITIALIZED".equals(tss.state)
-                            ? Uni.createFrom().item(tss)
-                            : Uni.createFrom().failure(new TseUnavailableException("The TSS is not active.")));
+                    if (held == LockMode.PESSIMISTIC_WRITE || held == LockMode.WRITE) {
+                        return active(tss);
+                    }
+                    return s.lock(tss, LockModeType.PESSIMISTIC_WRITE)
+                            .chain(() -> s.createSelectionQuery(
+                                            "select signatureCounter, transactionCounter, state from TssEntity where id = ?1",
+                                            Object[].class)
+                                    .setParameter(1, tssId)
+                                    .getSingleResult())
+                            .flatMap(row -> {
+                                tss.signatureCounter = ((Number) row[0]).longValue();
+                                tss.transactionCounter = ((Number) row[1]).longValue();
+                                tss.state = (String) row[2];
+                                return active(tss);
+                            });
                 }));
+    }
+
+    private static Uni<TssEntity> active(TssEntity tss) {
+        return "INITIALIZED".equals(tss.state)
+                ? Uni.createFrom().item(tss)
+                : Uni.createFrom().failure(new TseUnavailableException("The TSS is not active."));
     }
 
     /**
