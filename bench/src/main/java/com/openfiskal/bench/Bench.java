@@ -421,7 +421,8 @@ public final class Bench {
 
     JsonNode post(String path, String merchant, Object body) throws Exception {
         Http.Response r = api(http.post(base + path, body), merchant).call();
-        // seen twice at the start of a run: a 2xx without the created resource; say what came back
+        // seen three times at the start of a run (cause unknown): a 2xx without the created resource; say what came
+        // back
         if (r.status() >= 300 || r.body().isBlank()) {
             throw new IllegalStateException("POST " + path + " answered " + r.status() + ": '" + r.body() + "'");
         }
