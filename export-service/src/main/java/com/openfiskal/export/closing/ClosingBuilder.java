@@ -73,6 +73,36 @@ public class ClosingBuilder {
         }
     }
 
+    /**
+     * Compiles the closings of those {@code registers} that have one waiting. Called after the events that
+     * touched them committed: most batches carry sales of registers with no closed session pending, and one
+     * query here saves each of them a transaction with its lock. Reading after that commit is what keeps it
+     * race-free: a closed session that committed before this read is seen here, one that commits after it
+     * is compiled by its own consumer, which then sees these events.
+     */
+    public void buildWaiting(Set<String> registers) {
+        if (registers.isEmpty()) {
+            return;
+        }
+        List<String> waiting = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "SELECT DISTINCT register_id FROM closed_sessions WHERE state = 'waiting' AND register_id = ANY (?)")) {
+            s.setArray(1, c.createArrayOf("text", registers.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    waiting.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("looking for waiting closings failed, the sweep will compile them: %s", e.getMessage());
+            return;
+        }
+        for (String registerId : waiting) {
+            build(registerId);
+        }
+    }
+
     /** Compiles every closing of the register that can be compiled now, lowest closing number first. */
     public void build(String registerId) {
         try {

@@ -25,7 +25,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * TSS data, operations as their events carried them, and closed sessions. Events are applied in
  * transactions together with their {@code event_id}s, so a redelivery changes nothing; Kafka keeps the order
  * per register within a topic, and the closing builder waits for whatever another topic has not delivered
- * yet. After each event the register's closings are compiled if they can be.
+ * yet. After each batch the waiting closings of the registers it touched are compiled if they can be.
  */
 @ApplicationScoped
 public class Projections {
@@ -66,11 +66,7 @@ public class Projections {
      * compiled if they can be.
      */
     private void consume(ConsumerRecords<String, String> records) throws SQLException {
-        EventBatches.consume(records, mapper, tracing, events -> {
-            for (String registerId : apply(events)) {
-                closings.build(registerId);
-            }
-        });
+        EventBatches.consume(records, mapper, tracing, events -> closings.buildWaiting(apply(events)));
     }
 
     /** Applies event envelopes in order in one transaction; returns the registers whose closings may now compile. */
