@@ -10,7 +10,6 @@ import com.openfiskal.fiscalization.merchant.FiscalIdentities;
 import com.openfiskal.fiscalization.merchant.MerchantEntity;
 import com.openfiskal.fiscalization.outbox.Outbox;
 import com.openfiskal.fiscalization.register.RegisterEntity;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -78,21 +77,14 @@ public class OperationEvents {
 
     /** Merchant, location and register as they are now; location and register are null for ONLINE. */
     Uni<ObjectNode> issuer(String merchantId, String locationId, String registerId) {
-        // merchant and location in one statement: every completion reads both
-        Uni<Object[]> merchantAndLocation = locationId == null
-                ? MerchantEntity.<MerchantEntity>findById(merchantId).map(m -> new Object[] {m, null})
-                : Panache.getSession()
-                        .flatMap(s -> s.createSelectionQuery(
-                                        "select m, l from MerchantEntity m, LocationEntity l where m.id = ?1 and l.id = ?2",
-                                        Object[].class)
-                                .setParameter(1, merchantId)
-                                .setParameter(2, locationId)
-                                .getSingleResult());
+        // complete and void loaded all three with the operation (OperationService.changeable): found in the
+        // session, no statement; session events read them here
+        Uni<MerchantEntity> merchant = MerchantEntity.findById(merchantId);
+        Uni<LocationEntity> location =
+                locationId == null ? Uni.createFrom().nullItem() : LocationEntity.findById(locationId);
         Uni<RegisterEntity> register =
                 registerId == null ? Uni.createFrom().nullItem() : RegisterEntity.findById(registerId);
-        return merchantAndLocation.flatMap(ml -> register.map(r -> {
-            MerchantEntity m = (MerchantEntity) ml[0];
-            LocationEntity l = (LocationEntity) ml[1];
+        return merchant.flatMap(m -> location.flatMap(l -> register.map(r -> {
             ObjectNode issuer = mapper.createObjectNode();
             ObjectNode mn = issuer.putObject("merchant");
             mn.put("legal_name", m.legalName);
@@ -122,7 +114,7 @@ public class OperationEvents {
                 issuer.put("public_key", r.publicKey);
             }
             return issuer;
-        }));
+        })));
     }
 
     private ObjectNode address(AddressColumns a) {
