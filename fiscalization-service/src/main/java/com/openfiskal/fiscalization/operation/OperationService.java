@@ -43,7 +43,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.hibernate.LockMode;
 
 /**
  * Goods movements (API.md §6): create (OPEN), complete (payments and the TSE signature), void (an
@@ -125,7 +124,7 @@ public class OperationService {
         boolean pos = "POS".equals(source);
         GoodsMovementRules.shape(type, pos, in);
         Uni<RegisterEntity> register = pos
-                ? registers.lockedForOperation(in.getRegisterId())
+                ? registers.visible(in.getRegisterId(), LockModeType.PESSIMISTIC_WRITE)
                 : Uni.createFrom().nullItem();
         return register.flatMap(r -> related(in).flatMap(rel -> {
             if (rel != null
@@ -400,28 +399,13 @@ public class OperationService {
     }
 
     /**
-     * The operation locked for a change: 404, 412 and 409 in that order. Its register, merchant and location
-     * are read in the same statement, unlocked: complete and void need them (the register to sign, all three
-     * for the event's issuer), and later finds get them from the session instead of three more statements.
+     * The operation locked for a change: 404, 412 and 409 in that order. A POS operation's register, merchant
+     * and location are then read in one statement: complete and void need all three (the register to sign,
+     * all for the event's issuer), and the later finds get them from the session. (Not in the locking
+     * statement: Hibernate would lock every entity it returns, each in a statement of its own.)
      */
     private Uni<OperationEntity> changeable(String id, long expected) {
-        return Panache.getSession()
-                .flatMap(s -> s.createSelectionQuery("""
-                                select o, r, m, l from OperationEntity o
-                                  join MerchantEntity m on m.id = o.merchantId
-                                  left join RegisterEntity r on r.id = o.registerId
-                                  left join LocationEntity l on l.id = o.locationId
-                                 where o.id = ?1""", Object[].class)
-                        .setParameter(1, id)
-                        .setLockMode("o", LockMode.PESSIMISTIC_WRITE)
-                        .getSingleResultOrNull())
-                .map(row -> {
-                    OperationEntity o = row == null ? null : (OperationEntity) row[0];
-                    if (o == null || !o.merchantId.equals(caller.merchantId())) {
-                        throw ApiException.notFound("Operation");
-                    }
-                    return o;
-                })
+        return visible(id, LockModeType.PESSIMISTIC_WRITE, "Operation")
                 .map(o -> {
                     IfMatch.check(expected, o.resourceVersion);
                     if (!"OPEN".equals(o.status)) {
@@ -432,7 +416,17 @@ public class OperationService {
                                         : "The operation is " + o.status + ", not OPEN.");
                     }
                     return o;
-                });
+                })
+                .call(o -> o.registerId == null
+                        ? Uni.createFrom().voidItem()
+                        : Panache.getSession()
+                                .flatMap(s -> s.createSelectionQuery(
+                                                "select r, m, l from RegisterEntity r, MerchantEntity m, LocationEntity l where r.id = ?1 and m.id = ?2 and l.id = ?3",
+                                                Object[].class)
+                                        .setParameter(1, o.registerId)
+                                        .setParameter(2, o.merchantId)
+                                        .setParameter(3, o.locationId)
+                                        .getSingleResult()));
     }
 
     // --- payments ---------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import com.openfiskal.fiscalization.common.ListQuery;
 import com.openfiskal.fiscalization.location.LocationService;
 import com.openfiskal.fiscalization.operation.OperationEntity;
 import com.openfiskal.fiscalization.session.SessionService;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.hibernate.LockMode;
 
 /** Registers of the caller's merchant (API.md §5); fiscalization itself lives with the TSE. */
 @ApplicationScoped
@@ -169,30 +167,12 @@ public class RegisterService {
 
     /** A register of the caller's merchant, or 404. */
     public Uni<RegisterEntity> visible(String id, LockModeType lock) {
-        return RegisterEntity.<RegisterEntity>findById(id, lock).map(this::visibleOr404);
-    }
-
-    /**
-     * The register locked for a new operation or session event, its session in progress read in the same
-     * statement (unlocked): every one of them needs both, and {@link SessionService#inProgress} then finds
-     * the session without a statement of its own.
-     */
-    public Uni<RegisterEntity> lockedForOperation(String id) {
-        return Panache.getSession()
-                .flatMap(s -> s.createSelectionQuery(
-                                "select r, x from RegisterEntity r left join SessionEntity x on x.id = r.openSessionId where r.id = ?1",
-                                Object[].class)
-                        .setParameter(1, id)
-                        .setLockMode("r", LockMode.PESSIMISTIC_WRITE)
-                        .getSingleResultOrNull())
-                .map(row -> visibleOr404(row == null ? null : (RegisterEntity) row[0]));
-    }
-
-    private RegisterEntity visibleOr404(RegisterEntity r) {
-        if (r == null || r.deletedAt != null || !r.merchantId.equals(caller.merchantId())) {
-            throw ApiException.notFound("Register");
-        }
-        return r;
+        return RegisterEntity.<RegisterEntity>findById(id, lock).map(r -> {
+            if (r == null || r.deletedAt != null || !r.merchantId.equals(caller.merchantId())) {
+                throw ApiException.notFound("Register");
+            }
+            return r;
+        });
     }
 
     private Uni<Void> publish(RegisterEntity r) {

@@ -31,6 +31,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -156,7 +157,7 @@ public class SessionService {
 
     /** 404, then 409 conflict (inactive) and 409 register_invalid_fiscal_state. The register row is locked. */
     private Uni<RegisterEntity> register(Common c) {
-        return registers.lockedForOperation(c.registerId()).map(r -> {
+        return registers.visible(c.registerId(), LockModeType.PESSIMISTIC_WRITE).map(r -> {
             caller.requireActiveMerchant();
             if (!"active".equals(r.status)) {
                 throw new ApiException(ErrorCode.CONFLICT, "The register is inactive.");
