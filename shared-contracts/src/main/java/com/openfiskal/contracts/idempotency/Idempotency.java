@@ -17,6 +17,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -92,15 +93,16 @@ public class Idempotency {
                                 return replayOrConflict(scope, call.key(), fingerprint);
                             }
                             return action.get()
-                                    .call(response -> storable(response)
+                                    .flatMap(response -> storable(response)
                                             ? store(scope, call.key(), response)
-                                            : release(scope, call.key()));
+                                            : release(scope, call.key()).replaceWith(response));
                         }))
                 .onFailure(ApiException.class)
                 .call(e -> storable422((ApiException) e)
                         ? Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId)
                                 .flatMap(claimed -> claimed
                                         ? store(scope, call.key(), ErrorResponses.of((ApiException) e))
+                                                .replaceWithVoid()
                                         : Uni.createFrom().voidItem()))
                         : Uni.createFrom().voidItem())
                 .onFailure(Idempotency::isLockTimeout)
@@ -193,7 +195,12 @@ public class Idempotency {
                 .build();
     }
 
-    private Uni<Void> store(String scope, String key, Response response) {
+    /**
+     * Stores the outcome and returns the response with its body as the stored JSON text: serialised once,
+     * here, instead of once for the record and again by the REST layer; the first answer and every replay
+     * are then the same bytes.
+     */
+    private Uni<Response> store(String scope, String key, Response response) {
         Map<String, String> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> {
             if (KEPT_HEADERS.stream().anyMatch(h -> h.equalsIgnoreCase(name)) && !values.isEmpty()) {
@@ -221,7 +228,15 @@ public class Idempotency {
                         .setParameter(4, headersJson)
                         .setParameter(5, body)
                         .executeUpdate())
-                .replaceWithVoid();
+                .replaceWith(() -> body == null
+                        ? response
+                        : Response.fromResponse(response)
+                                .entity(body)
+                                .type(
+                                        response.getMediaType() == null
+                                                ? MediaType.APPLICATION_JSON_TYPE
+                                                : response.getMediaType())
+                                .build());
     }
 
     /** An outcome that is not stored leaves the key free (API.md §2.9). */
