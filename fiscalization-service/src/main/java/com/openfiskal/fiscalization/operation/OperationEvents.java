@@ -77,8 +77,8 @@ public class OperationEvents {
 
     /** Merchant, location and register as they are now; location and register are null for ONLINE. */
     Uni<ObjectNode> issuer(String merchantId, String locationId, String registerId) {
-        // complete and void loaded all three with the operation (OperationService.changeable): found in the
-        // session, no statement; session events read them here
+        // complete and void read all three in one statement right after locking the operation
+        // (OperationService.changeable): found in the session here, no statement; session events read them now
         Uni<MerchantEntity> merchant = MerchantEntity.findById(merchantId);
         Uni<LocationEntity> location =
                 locationId == null ? Uni.createFrom().nullItem() : LocationEntity.findById(locationId);
