@@ -56,18 +56,8 @@ public class ClosingBuilder {
     /** Catches what a trigger missed (a compile that lost a race, a restart). */
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT DISTINCT register_id FROM closed_sessions WHERE state = 'waiting'")) {
-            List<String> registers = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    registers.add(rs.getString(1));
-                }
-            }
-            for (String r : registers) {
-                build(r);
-            }
+        try {
+            waiting(null).forEach(this::build);
         } catch (SQLException e) {
             LOG.warnf("closing sweep failed: %s", e.getMessage());
         }
@@ -84,23 +74,30 @@ public class ClosingBuilder {
         if (registers.isEmpty()) {
             return;
         }
-        List<String> waiting = new ArrayList<>();
-        try (Connection c = db.getConnection();
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT DISTINCT register_id FROM closed_sessions WHERE state = 'waiting' AND register_id = ANY (?)")) {
-            s.setArray(1, c.createArrayOf("text", registers.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    waiting.add(rs.getString(1));
-                }
-            }
+        try {
+            waiting(registers).forEach(this::build);
         } catch (SQLException e) {
             LOG.warnf("looking for waiting closings failed, the sweep will compile them: %s", e.getMessage());
-            return;
         }
-        for (String registerId : waiting) {
-            build(registerId);
+    }
+
+    /** The registers with a closing waiting, of {@code among} or of all when it is null. */
+    private List<String> waiting(Set<String> among) throws SQLException {
+        List<String> registers = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT DISTINCT register_id FROM closed_sessions WHERE state = 'waiting'"
+                                + (among == null ? "" : " AND register_id = ANY (?)"))) {
+            if (among != null) {
+                s.setArray(1, c.createArrayOf("text", among.toArray()));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    registers.add(rs.getString(1));
+                }
+            }
         }
+        return registers;
     }
 
     /** Compiles every closing of the register that can be compiled now, lowest closing number first. */
