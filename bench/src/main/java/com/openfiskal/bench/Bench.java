@@ -60,7 +60,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bench/run all|sales|ceiling|export [--registers N] [--concurrency C] "
-                    + "[--duration SECONDS] [--rate SALES_PER_SECOND] [--url URL] [--key API_KEY]");
+                    + "[--duration SECONDS] [--warmup SECONDS] [--rate SALES_PER_SECOND] [--url URL] [--key API_KEY]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -85,6 +85,7 @@ public final class Bench {
     private void all() throws Exception {
         Ceiling c = ceiling();
         List<String> registers = setUp();
+        warmUp(registers);
         int seconds = intOption("duration", 60);
         Result max = run(registers, intOption("concurrency", 32), 0, seconds);
         Result paced = run(registers, intOption("concurrency", 32) * 4, intOption("rate", 250), seconds);
@@ -120,6 +121,7 @@ public final class Bench {
     // --- sales ------------------------------------------------------------------------------------
 
     private void sales(List<String> registers) throws Exception {
+        warmUp(registers);
         run(registers, intOption("concurrency", 32), intOption("rate", 0), intOption("duration", 60));
     }
 
@@ -195,12 +197,31 @@ public final class Bench {
 
     String merchant;
 
+    /**
+     * Unmeasured closed-loop sales before the measured runs ({@code --warmup}, 30 s by default, 0 for none).
+     * The load generator shares the machine: while its own JIT still compiles (minutes of C2 work on two
+     * cores, in a new process every run) it takes CPU from the services and the measured minute is
+     * the generator's warm-up rather than the platform's steady state.
+     */
+    private void warmUp(List<String> registers) throws Exception {
+        int seconds = intOption("warmup", 30);
+        if (seconds > 0) {
+            System.out.printf("warm-up (not measured): %d s%n", seconds);
+            run(registers, intOption("concurrency", 32), 0, seconds, false);
+        }
+    }
+
     Http http() {
         return http;
     }
 
     /** Sales across the registers for {@code seconds}: closed loop when rate is 0, else paced at rate. */
     private Result run(List<String> registers, int concurrency, int rate, int seconds) throws Exception {
+        return run(registers, concurrency, rate, seconds, true);
+    }
+
+    private Result run(List<String> registers, int concurrency, int rate, int seconds, boolean report)
+            throws Exception {
         Histogram create = new Histogram();
         Histogram complete = new Histogram();
         AtomicLong done = new AtomicLong();
@@ -241,6 +262,11 @@ public final class Bench {
         inFlight.release(concurrency);
         double elapsed = (System.nanoTime() - start) / 1e9;
         Result r = new Result(done.get() / elapsed, create, complete);
+        if (!report) {
+            System.out.printf("  warm-up done: %d sales, %d failed%n", done.get(), failed.get());
+            errors.forEach(e -> System.out.println("  error: " + e));
+            return r;
+        }
         System.out.printf(
                 Locale.ROOT,
                 "%s: %d sales completed, %d failed in %.1f s -> %.1f completed sales/s%n",
