@@ -135,7 +135,9 @@ public class FiscalizationService {
                         if (r.tssId == null) {
                             throw tseClientMissing();
                         }
-                        return TssEntity.<TssEntity>findById(r.tssId);
+                        // locked where it is read: the TSE signs the deregistration under this lock and so
+                        // needs no second read of the counters
+                        return TssEntity.<TssEntity>findById(r.tssId, LockModeType.PESSIMISTIC_WRITE);
                     })
                     .flatMap(tss -> {
                         if (tss == null || !"INITIALIZED".equals(tss.state)) {

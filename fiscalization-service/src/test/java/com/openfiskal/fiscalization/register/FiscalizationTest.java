@@ -5,10 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openfiskal.fiscalization.support.Tenants;
 import com.openfiskal.fiscalization.support.Tenants.Tenant;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.response.Response;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class FiscalizationTest {
 
     @Test
-    void shouldFiscalizeInTheBackgroundAndThenDecommission() throws Exception {
+    void shouldFiscalizeInTheBackgroundAndThenDecommission() throws Throwable {
         Tenant t = Tenants.create();
         String merchant = Tenants.merchant(t);
         String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
@@ -68,6 +71,23 @@ class FiscalizationTest {
                 .header("ETag", "\"4\"")
                 .body("fiscalization_status", equalTo("decommissioned"))
                 .body("fiscalization.decommissioned_at", notNullValue());
+        // the decommission was signed under the TSS's lock: its three system logs continue the counter
+        Object[] tss = VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("""
+                        SELECT count(*), min(l.signature_counter), max(l.signature_counter), max(t.signature_counter),
+                               string_agg(l.operation_type, ',' ORDER BY l.signature_counter), max(t.state)
+                          FROM tse_log_messages l JOIN tse_tss t ON t.id = l.tss_id
+                         WHERE t.register_id = ?1""", Object[].class)
+                        .setParameter(1, register)
+                        .getSingleResult())));
+        long logs = ((Number) tss[0]).longValue();
+        assertEquals(1L, ((Number) tss[1]).longValue(), "counters start at 1");
+        assertEquals(logs, ((Number) tss[2]).longValue(), "signature counters have no gap");
+        assertEquals(logs, ((Number) tss[3]).longValue(), "the TSS counter is the last log's");
+        assertTrue(
+                ((String) tss[4]).endsWith(",authenticateUser,deregisterClient,disableSecureElement"),
+                "the decommission's system logs come last: " + tss[4]);
+        assertEquals("DISABLED", tss[5]);
         assertError(
                 t.as(merchant).post("/v1/registers/" + register + "/decommission"),
                 409,
