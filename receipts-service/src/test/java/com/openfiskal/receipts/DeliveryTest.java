@@ -20,6 +20,11 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -28,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Sending receipts (API.md §10.6) through a real SMTP server running in the test (GreenMail): the message
  * links the hosted page and carries the PDF; an outage ends in {@code failed} after the retries, and a later
- * send works again.
+ * send works again; a relay that takes the connection and never answers costs an attempt, not the queue.
  */
 @QuarkusTest
 class DeliveryTest {
@@ -251,6 +257,59 @@ class DeliveryTest {
                 .get("/v1/receipts/" + id + "/deliveries/" + failed)
                 .then()
                 .body("status", equalTo("failed"));
+    }
+
+    @Test
+    void aRelayThatAcceptsButNeverAnswersDoesNotHoldTheQueue() throws Exception {
+        String id = receipt().path("id");
+        String recipient = "stalled-" + UUID.randomUUID() + "@example.org";
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queuedDeliveries() == 0);
+        smtp.stop();
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        String delivery;
+        // on the SMTP port: a server that takes the connection and never sends its greeting
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.setReuseAddress(true);
+            silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ServerSetupTest.SMTP.getPort()));
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is done with it
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            delivery = send(
+                            id,
+                            UUID.randomUUID().toString(),
+                            "{\"channel\":\"email\",\"recipient\":\"" + recipient + "\"}")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            // the attempt gives up after the send timeout (3 s in tests) and the delivery waits for its retry
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(
+                            () -> ReceiptApiTest.as(owner).get("/v1/receipts/" + id + "/deliveries/" + delivery),
+                            r -> "queued".equals(r.path("status"))
+                                    && String.valueOf(r.<String>path("failure_reason"))
+                                            .contains("did not complete the send within 3 s"));
+            assertTrue(held.size() >= 1, "the mailer connected to the silent server");
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+            smtp = new GreenMail(ServerSetupTest.SMTP);
+            smtp.start();
+        }
+        // the relay is back: a retry sends it, once
+        awaitDelivery(id, delivery, "sent").then().body("failure_reason", nullValue());
+        assertEquals(1, messagesTo(recipient).size());
     }
 
     @Test

@@ -16,6 +16,15 @@ public interface DeliveryConfig {
     @WithDefault("5s")
     Duration backoff();
 
+    /**
+     * How long one e-mail may take to send (connect, greeting, the whole SMTP dialogue) before the attempt
+     * counts as failed and is retried. A relay that accepts the connection but never answers would otherwise
+     * hold the worker, and with it every queued delivery of this replica. Well below {@link #lease()}, so
+     * that an attempt ends before another replica may take the delivery over. Env: OPENFISKAL_SMTP_TIMEOUT.
+     */
+    @WithDefault("30s")
+    Duration sendTimeout();
+
     /** How long a worker may take to send one delivery before another worker takes it over. */
     @WithDefault("2m")
     Duration lease();

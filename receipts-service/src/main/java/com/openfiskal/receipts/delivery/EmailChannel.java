@@ -5,18 +5,19 @@ import com.openfiskal.receipts.receipt.ReceiptService;
 import com.openfiskal.receipts.render.Messages;
 import com.openfiskal.receipts.render.ReceiptView;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.Mailer;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Receipts by e-mail over SMTP (Quarkus Mailer): the hosted link in the text, the PDF attached (§10.6). */
 @ApplicationScoped
 public class EmailChannel implements DeliveryChannel {
 
-    private final Mailer mailer;
+    private final ReactiveMailer mailer;
     private final ReceiptService receipts;
     private final DeliveryConfig config;
 
-    public EmailChannel(Mailer mailer, ReceiptService receipts, DeliveryConfig config) {
+    public EmailChannel(ReactiveMailer mailer, ReceiptService receipts, DeliveryConfig config) {
         this.mailer = mailer;
         this.receipts = receipts;
         this.config = config;
@@ -39,7 +40,13 @@ public class EmailChannel implements DeliveryChannel {
                 .setHtml(html)
                 .setFrom(config.mailFrom())
                 .addAttachment(view.fileName(), receipts.pdf(receipt, view).bytes(), "application/pdf");
-        mailer.send(mail);
+        try {
+            mailer.send(mail).await().atMost(config.sendTimeout());
+        } catch (TimeoutException e) {
+            // the dialogue may still finish late: a retry can then send the receipt twice, which beats never
+            throw new IllegalStateException("The SMTP server did not complete the send within "
+                    + config.sendTimeout().toSeconds() + " s.");
+        }
     }
 
     private static String escape(String s) {
