@@ -229,6 +229,7 @@ public final class Bench {
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         Semaphore inFlight = new Semaphore(concurrency);
         AtomicLong next = new AtomicLong();
+        CpuAccount cpu = CpuAccount.start();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
@@ -277,6 +278,7 @@ public final class Bench {
                 r.salesPerSecond());
         System.out.println("  create   " + create.summary());
         System.out.println("  complete " + complete.summary());
+        cpu.report(done.get()).ifPresent(System.out::println);
         errors.forEach(e -> System.out.println("  error: " + e));
         return r;
     }
