@@ -262,12 +262,16 @@ class DeliveryTest {
     @Test
     void aRelayThatAcceptsButNeverAnswersDoesNotHoldTheQueue() throws Exception {
         String id = receipt().path("id");
-        String recipient = "stalled-" + UUID.randomUUID() + "@example.org";
+        List<String> recipients = List.of(
+                "stalled-a-" + UUID.randomUUID() + "@example.org",
+                "stalled-b-" + UUID.randomUUID() + "@example.org",
+                "stalled-c-" + UUID.randomUUID() + "@example.org");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> queuedDeliveries() == 0);
         smtp.stop();
         List<Socket> held = new CopyOnWriteArrayList<>();
-        String delivery;
-        // on the SMTP port: a server that takes the connection and never sends its greeting
+        List<Long> acceptedAt = new CopyOnWriteArrayList<>();
+        List<String> deliveries = new ArrayList<>();
+        // on the SMTP port: a server that takes every connection and never sends its greeting
         try (ServerSocket silent = new ServerSocket()) {
             silent.setReuseAddress(true);
             silent.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ServerSetupTest.SMTP.getPort()));
@@ -275,6 +279,7 @@ class DeliveryTest {
                 try {
                     while (true) {
                         held.add(silent.accept());
+                        acceptedAt.add(System.nanoTime());
                     }
                 } catch (IOException closed) {
                     // the test is done with it
@@ -282,24 +287,37 @@ class DeliveryTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            delivery = send(
-                            id,
-                            UUID.randomUUID().toString(),
-                            "{\"channel\":\"email\",\"recipient\":\"" + recipient + "\"}")
-                    .then()
-                    .statusCode(202)
-                    .extract()
-                    .path("id");
-            // the attempt gives up after the send timeout (3 s in tests) and the delivery waits for its retry
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(20))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(
-                            () -> ReceiptApiTest.as(owner).get("/v1/receipts/" + id + "/deliveries/" + delivery),
-                            r -> "queued".equals(r.path("status"))
-                                    && String.valueOf(r.<String>path("failure_reason"))
-                                            .contains("did not complete the send within 3 s"));
-            assertTrue(held.size() >= 1, "the mailer connected to the silent server");
+            for (String recipient : recipients) {
+                deliveries.add(send(
+                                id,
+                                UUID.randomUUID().toString(),
+                                "{\"channel\":\"email\",\"recipient\":\"" + recipient + "\"}")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id"));
+            }
+            // each attempt gives up after the send timeout (3 s in tests) and its delivery waits for the retry
+            for (String delivery : deliveries) {
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(20))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(
+                                () -> ReceiptApiTest.as(owner).get("/v1/receipts/" + id + "/deliveries/" + delivery),
+                                r -> "queued".equals(r.path("status"))
+                                        && String.valueOf(r.<String>path("failure_reason"))
+                                                .contains("did not complete the send within 3 s"));
+            }
+            // the attempts of one batch run side by side: one after the other, each connection would come a
+            // whole send timeout (3 s) after the one before; however the three were batched, two shared a batch
+            long closest = Long.MAX_VALUE;
+            for (int i = 1; i < acceptedAt.size(); i++) {
+                closest = Math.min(closest, acceptedAt.get(i) - acceptedAt.get(i - 1));
+            }
+            assertTrue(acceptedAt.size() >= 3, "every delivery connected: " + acceptedAt.size());
+            assertTrue(
+                    closest < Duration.ofSeconds(1).toNanos(),
+                    "two attempts were in flight together; closest connections " + closest / 1_000_000 + " ms apart");
         } finally {
             for (Socket s : held) {
                 s.close();
@@ -307,9 +325,11 @@ class DeliveryTest {
             smtp = new GreenMail(ServerSetupTest.SMTP);
             smtp.start();
         }
-        // the relay is back: a retry sends it, once
-        awaitDelivery(id, delivery, "sent").then().body("failure_reason", nullValue());
-        assertEquals(1, messagesTo(recipient).size());
+        // the relay is back: a retry sends each, once
+        for (int i = 0; i < deliveries.size(); i++) {
+            awaitDelivery(id, deliveries.get(i), "sent").then().body("failure_reason", nullValue());
+            assertEquals(1, messagesTo(recipients.get(i)).size());
+        }
     }
 
     @Test

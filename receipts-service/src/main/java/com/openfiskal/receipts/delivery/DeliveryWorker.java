@@ -14,15 +14,18 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
  * Sends queued deliveries. A delivery is claimed with {@code FOR UPDATE SKIP LOCKED} and leased (its
  * {@code next_attempt_at} moves to the end of the lease) in a short transaction, so any number of replicas
  * share the queue and each attempt runs once; a replica that dies mid-send leaves the lease to expire and
- * another one takes the delivery over. A failed attempt is retried with doubling backoff; after the last
- * one the delivery is {@code failed} with the reason.
+ * another one takes the delivery over. The attempts of a claimed batch run side by side on the managed
+ * executor, each bounded by the channel's send timeout. A failed attempt is retried with doubling backoff;
+ * after the last one the delivery is {@code failed} with the reason.
  */
 @ApplicationScoped
 public class DeliveryWorker {
@@ -35,13 +38,19 @@ public class DeliveryWorker {
     private final DeliveryConfig config;
 
     private final MeterRegistry registry;
+    private final ManagedExecutor executor;
 
     public DeliveryWorker(
-            DataSource db, Instance<DeliveryChannel> channels, DeliveryConfig config, MeterRegistry registry) {
+            DataSource db,
+            Instance<DeliveryChannel> channels,
+            DeliveryConfig config,
+            MeterRegistry registry,
+            ManagedExecutor executor) {
         this.db = db;
         this.channels = channels;
         this.config = config;
         this.registry = registry;
+        this.executor = executor;
     }
 
     /** {@code openfiskal_receipt_deliveries_total{channel, outcome}}: sent, retried or failed for good. */
@@ -64,9 +73,12 @@ public class DeliveryWorker {
         try {
             List<Claimed> due;
             while (!(due = claim()).isEmpty()) {
-                for (Claimed d : due) {
-                    attempt(d);
-                }
+                // side by side: a relay that stalls costs the batch one send timeout, not one per delivery, so
+                // every attempt of the batch ends well inside the lease it was claimed with
+                CompletableFuture.allOf(due.stream()
+                                .map(d -> executor.runAsync(() -> attemptLogged(d)))
+                                .toArray(CompletableFuture[]::new))
+                        .join();
             }
         } catch (SQLException e) {
             LOG.warnf("Delivery queue unavailable, trying again shortly: %s", e.getMessage());
@@ -109,6 +121,15 @@ public class DeliveryWorker {
             }
         }
         return claimed;
+    }
+
+    /** One attempt; if its outcome cannot be written, the lease runs out and the delivery is tried again. */
+    private void attemptLogged(Claimed d) {
+        try {
+            attempt(d);
+        } catch (SQLException e) {
+            LOG.warnf("Delivery %s: its outcome could not be recorded, it is tried again: %s", d.id(), e.getMessage());
+        }
     }
 
     private void attempt(Claimed d) throws SQLException {
