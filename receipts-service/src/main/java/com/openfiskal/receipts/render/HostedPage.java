@@ -28,8 +28,8 @@ public final class HostedPage {
             dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .75rem;font-size:.85rem;margin:0}
             dt{color:#555}dd{margin:0;overflow-wrap:anywhere;font-family:ui-monospace,Menlo,Consolas,monospace}
             .warn{background:#fff3cd;border:1px solid #e0b000;padding:.5rem .75rem;margin:1rem 0;font-size:.9rem}
-            .qr{margin:1rem auto 0}
-            .qr svg{display:block;margin:0 auto;max-width:100%;height:auto}
+            .qr{width:min(100%,22rem);margin:1rem auto 0}
+            .qr svg{display:block;width:100%;height:auto}
             .qr p{text-align:center;font-size:.8rem;color:#555}
             .muted{color:#555;font-size:.85rem}
             @media print{body{background:#fff}main{max-width:none;padding:0}.noprint{display:none}}

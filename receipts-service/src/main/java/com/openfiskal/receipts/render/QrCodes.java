@@ -62,21 +62,9 @@ public final class QrCodes {
         return new Modules(size, bits);
     }
 
-    /**
-     * CSS pixels per module where the page has room: a whole number, so that every module is the same 4×4
-     * pixels on a desktop screen. At a fractional scale the modules alternate between 3 and 4 pixels, and a
-     * screenshot of one such code was not readable by ZXing (ReceiptsIT).
-     */
-    public static final int PIXELS_PER_MODULE = 4;
-
-    /**
-     * An SVG of the code with its quiet zone, one path of horizontal runs: {@link #PIXELS_PER_MODULE} CSS
-     * pixels per module, smaller only when its container is narrower (a phone, where device pixels are 2–3
-     * per CSS pixel).
-     */
+    /** An SVG of the code with its quiet zone, one path of horizontal runs, scaled by its container. */
     public static String svg(Modules m, String label) {
         int size = m.size() + 2 * QUIET_ZONE;
-        int pixels = size * PIXELS_PER_MODULE;
         StringBuilder path = new StringBuilder(m.size() * m.size());
         for (int y = 0; y < m.size(); y++) {
             int x = 0;
@@ -100,8 +88,7 @@ public final class QrCodes {
                         .append('z');
             }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + pixels + "\" height=\"" + pixels
-                + "\" viewBox=\"0 0 " + size + " " + size
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + size + " " + size
                 + "\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"" + escape(label) + "\">"
                 + "<rect width=\"" + size + "\" height=\"" + size + "\" fill=\"#fff\"/>"
                 + "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
