@@ -4,23 +4,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.DecodeHintType;
-import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import com.openfiskal.receipts.Qr;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.rendering.ImageType;
-import org.apache.pdfbox.rendering.PDFRenderer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +67,8 @@ class ReceiptsIT {
         // a desktop window and a phone-sized one: the code must be readable from both
         for (int[] window : new int[][] {{1280, 2400}, {412, 3200}}) {
             Path png = Chromium.screenshot(hosted, window[0], window[1], dir.resolve("hosted-" + window[0] + ".png"));
-            assertEquals(qrData, decode(ImageIO.read(png.toFile())), "QR code in the " + window[0] + " px screenshot");
+            assertEquals(
+                    qrData, Qr.decode(ImageIO.read(png.toFile())), "QR code in the " + window[0] + " px screenshot");
         }
         String dom = Chromium.dom(hosted + "?lang=de").replace("&nbsp;", "\u00a0");
         assertTrue(dom.contains(signature), "the page shows the signature");
@@ -91,17 +82,6 @@ class ReceiptsIT {
                 .statusCode(200)
                 .extract()
                 .asByteArray();
-        try (PDDocument doc = Loader.loadPDF(pdf)) {
-            BufferedImage page =
-                    new PDFRenderer(doc).renderImageWithDPI(doc.getNumberOfPages() - 1, 150, ImageType.GRAY);
-            assertEquals(qrData, decode(page), "QR code in the PDF");
-        }
-    }
-
-    private static String decode(BufferedImage image) throws Exception {
-        BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-        return new QRCodeReader()
-                .decode(bitmap, Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
-                .getText();
+        assertEquals(qrData, Qr.decodePdf(pdf), "QR code in the PDF");
     }
 }
