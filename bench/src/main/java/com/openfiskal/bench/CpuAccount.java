@@ -52,11 +52,11 @@ final class CpuAccount {
         StringBuilder out = new StringBuilder("  CPU per completed sale (ms):");
         double total = 0;
         for (String part : PARTS) {
-            // processes that ended during the run drop out; one that started counts from zero
-            long used = now.getOrDefault(part, 0L) - ticks.getOrDefault(part, 0L);
             if (!now.containsKey(part)) {
                 continue;
             }
+            // processes that ended during the run drop out; one that started counts from zero
+            long used = now.get(part) - ticks.getOrDefault(part, 0L);
             double ms = Math.max(0, used) * tickMs / sales;
             total += ms;
             out.append(String.format(Locale.ROOT, " %s %.2f,", part, ms));

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -93,12 +94,16 @@ class DeliveryTest {
     }
 
     private Response awaitDelivery(String receiptId, String deliveryId, String status) {
+        return awaitDelivery(receiptId, deliveryId, r -> status.equals(r.path("status")));
+    }
+
+    private Response awaitDelivery(String receiptId, String deliveryId, Predicate<Response> state) {
         return Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(100))
                 .until(
                         () -> ReceiptApiTest.as(owner).get("/v1/receipts/" + receiptId + "/deliveries/" + deliveryId),
-                        r -> status.equals(r.path("status")));
+                        state);
     }
 
     @Test
@@ -299,14 +304,12 @@ class DeliveryTest {
             }
             // each attempt gives up after the send timeout (3 s in tests) and its delivery waits for the retry
             for (String delivery : deliveries) {
-                Awaitility.await()
-                        .atMost(Duration.ofSeconds(20))
-                        .pollInterval(Duration.ofMillis(100))
-                        .until(
-                                () -> ReceiptApiTest.as(owner).get("/v1/receipts/" + id + "/deliveries/" + delivery),
-                                r -> "queued".equals(r.path("status"))
-                                        && String.valueOf(r.<String>path("failure_reason"))
-                                                .contains("did not complete the send within 3 s"));
+                awaitDelivery(
+                        id,
+                        delivery,
+                        r -> "queued".equals(r.path("status"))
+                                && String.valueOf(r.<String>path("failure_reason"))
+                                        .contains("did not complete the send within 3 s"));
             }
             // the attempts of one batch run side by side: one after the other, each connection would come a
             // whole send timeout (3 s) after the one before; however the three were batched, two shared a batch
