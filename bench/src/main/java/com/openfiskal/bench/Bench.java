@@ -116,6 +116,13 @@ public final class Bench {
                 max.salesPerSecond() / c.transactionsPerSecond());
         System.out.printf(
                 Locale.ROOT, "ratio to signing ceiling %.3f%n", max.salesPerSecond() / (c.signaturesPerSecond() / 2));
+        for (SqlCeiling.Result r : c.sql()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio to a sale's SQL, %-38s %.3f%n",
+                    r.mode() + ":",
+                    max.salesPerSecond() / r.salesPerSecond());
+        }
     }
 
     // --- sales ------------------------------------------------------------------------------------
@@ -350,7 +357,8 @@ public final class Bench {
 
     // --- ceiling ----------------------------------------------------------------------------------
 
-    record Ceiling(int threads, double signaturesPerSecond, double transactionsPerSecond) {}
+    record Ceiling(
+            int threads, double signaturesPerSecond, double transactionsPerSecond, List<SqlCeiling.Result> sql) {}
 
     /** The raw limits of this machine for the work of a sale, measured now, beside the sales. */
     private Ceiling ceiling() throws Exception {
@@ -391,15 +399,31 @@ public final class Bench {
         double tps = pgTransactions(seconds);
         System.out.printf(
                 Locale.ROOT, "ceiling: %.0f PostgreSQL write transactions/s (insert + update, commit)%n", tps);
-        return new Ceiling(threads, signaturesPerSecond, tps);
+
+        System.out.println("ceiling: a sale's SQL (create + complete) alone, sent three ways:");
+        List<SqlCeiling.Result> sql = new SqlCeiling(
+                        "127.0.0.1",
+                        pgPort(),
+                        "openfiskal",
+                        options.getOrDefault("db-user", "postgres"),
+                        options.getOrDefault("db-password", "postgres"))
+                .run(seconds);
+        sql.forEach(r -> System.out.println("  " + SqlCeiling.describe(r)));
+        return new Ceiling(threads, signaturesPerSecond, tps, sql);
+    }
+
+    /** The local stack's PostgreSQL (./openfiskal up), or --jdbc. */
+    String jdbcUrl() {
+        return options.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:" + pgPort() + "/openfiskal");
+    }
+
+    private static int pgPort() {
+        return Integer.parseInt(System.getenv().getOrDefault("OPENFISKAL_LOCAL_PG_PORT", "54320"));
     }
 
     /** pgbench-like: each transaction inserts a row and updates a counter row, on 8 connections. */
     private double pgTransactions(int seconds) throws Exception {
-        String url = options.getOrDefault(
-                "jdbc",
-                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("OPENFISKAL_LOCAL_PG_PORT", "54320")
-                        + "/openfiskal");
+        String url = options.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:" + pgPort() + "/openfiskal");
         String user = options.getOrDefault("db-user", "postgres");
         String password = options.getOrDefault("db-password", "postgres");
         try (Connection c = DriverManager.getConnection(url, user, password);

@@ -43,23 +43,16 @@ final class CpuAccount {
 
     /** The report for {@code sales} completed since {@link #start}, or empty when /proc tells nothing. */
     Optional<String> report(long sales) {
-        Map<String, Long> now = read();
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        if (now.isEmpty() || sales == 0) {
+        Map<String, Double> parts = perSale(sales);
+        if (parts.isEmpty()) {
             return Optional.empty();
         }
-        double tickMs = 1000.0 / clockTicksPerSecond();
         StringBuilder out = new StringBuilder("  CPU per completed sale (ms):");
         double total = 0;
-        for (String part : PARTS) {
-            if (!now.containsKey(part)) {
-                continue;
-            }
-            // processes that ended during the run drop out; one that started counts from zero
-            long used = now.get(part) - ticks.getOrDefault(part, 0L);
-            double ms = Math.max(0, used) * tickMs / sales;
-            total += ms;
-            out.append(String.format(Locale.ROOT, " %s %.2f,", part, ms));
+        for (Map.Entry<String, Double> part : parts.entrySet()) {
+            total += part.getValue();
+            out.append(String.format(Locale.ROOT, " %s %.2f,", part.getKey(), part.getValue()));
         }
         int cores = Runtime.getRuntime().availableProcessors();
         out.setLength(out.length() - 1);
@@ -72,6 +65,28 @@ final class CpuAccount {
                 cores * 1000.0 / total,
                 100.0 * total * sales / 1000.0 / (seconds * cores)));
         return Optional.of(out.toString());
+    }
+
+    /**
+     * Milliseconds of CPU per sale for each part present, in report order, for {@code sales} completed since
+     * {@link #start}; empty when /proc tells nothing.
+     */
+    Map<String, Double> perSale(long sales) {
+        Map<String, Long> now = read();
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (now.isEmpty() || sales == 0) {
+            return out;
+        }
+        double tickMs = 1000.0 / clockTicksPerSecond();
+        for (String part : PARTS) {
+            if (!now.containsKey(part)) {
+                continue;
+            }
+            // processes that ended during the run drop out; one that started counts from zero
+            long used = now.get(part) - ticks.getOrDefault(part, 0L);
+            out.put(part, Math.max(0, used) * tickMs / sales);
+        }
+        return out;
     }
 
     private static Map<String, Long> read() {

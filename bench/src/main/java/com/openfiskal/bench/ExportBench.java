@@ -471,9 +471,6 @@ final class ExportBench {
     }
 
     private String jdbcUrl() {
-        return bench.options.getOrDefault(
-                "jdbc",
-                "jdbc:postgresql://127.0.0.1:" + System.getenv().getOrDefault("OPENFISKAL_LOCAL_PG_PORT", "54320")
-                        + "/openfiskal");
+        return bench.jdbcUrl();
     }
 }
