@@ -25,10 +25,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * alone against the same PostgreSQL with the services' own client, three ways:
  *
  * <ol>
- *   <li><b>one statement per round trip</b>, a transaction per request, 32 sales in flight: how the service
- *       sends them today, so this is the ceiling of its database work;
+ *   <li><b>one statement per round trip</b>, a transaction per request, on 8 connections (the
+ *       fiscalization-service's pool): how the service sends them today, so this is the ceiling of its database
+ *       work;
  *   <li><b>pipelined</b>: each transaction's statements sent without waiting for the answers (the next one does
- *       not need them here), 32 in flight;
+ *       not need them here), on 8 connections;
  *   <li><b>grouped</b>: the creates of ten sales in one transaction and their completes in the next, pipelined,
  *       on two connections: a group commit.
  * </ol>
@@ -40,7 +41,9 @@ final class SqlCeiling {
 
     record Result(String mode, double salesPerSecond, double postgresMsPerSale, double clientMsPerSale) {}
 
-    private static final int IN_FLIGHT = 32;
+    /** As the fiscalization-service's pool (OPENFISKAL_DB_POOL_SIZE): its requests take turns on these. */
+    private static final int CONNECTIONS = 8;
+
     private static final int GROUP = 10;
     private static final int REGISTERS = 20;
 
@@ -103,8 +106,8 @@ final class SqlCeiling {
                     await(admin.query(ddl).execute());
                 }
                 List<Result> out = new ArrayList<>();
-                out.add(measure(vertx, "one statement per round trip", IN_FLIGHT, seconds, this::oneByOne));
-                out.add(measure(vertx, "pipelined per transaction", IN_FLIGHT, seconds, this::pipelined));
+                out.add(measure(vertx, "one statement per round trip", CONNECTIONS, seconds, this::oneByOne));
+                out.add(measure(vertx, "pipelined per transaction", CONNECTIONS, seconds, this::pipelined));
                 out.add(measure(vertx, GROUP + " sales per transaction, pipelined", 2, seconds, this::grouped));
                 return out;
             } finally {
