@@ -402,9 +402,7 @@ public final class Bench {
 
         System.out.println("ceiling: a sale's SQL (create + complete) alone, sent three ways:");
         List<SqlCeiling.Result> sql = new SqlCeiling(
-                        "127.0.0.1",
-                        pgPort(),
-                        "openfiskal",
+                        jdbcUrl(),
                         options.getOrDefault("db-user", "postgres"),
                         options.getOrDefault("db-password", "postgres"))
                 .run(seconds);
@@ -423,7 +421,7 @@ public final class Bench {
 
     /** pgbench-like: each transaction inserts a row and updates a counter row, on 8 connections. */
     private double pgTransactions(int seconds) throws Exception {
-        String url = options.getOrDefault("jdbc", "jdbc:postgresql://127.0.0.1:" + pgPort() + "/openfiskal");
+        String url = jdbcUrl();
         String user = options.getOrDefault("db-user", "postgres");
         String password = options.getOrDefault("db-password", "postgres");
         try (Connection c = DriverManager.getConnection(url, user, password);

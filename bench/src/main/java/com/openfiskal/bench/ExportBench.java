@@ -93,7 +93,7 @@ final class ExportBench {
         System.out.printf(
                 Locale.ROOT, "fed %d receipts in %d sessions in %.0f s%n", receipts.get(), sessions, feedSeconds);
 
-        try (Connection db = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+        try (Connection db = DriverManager.getConnection(bench.jdbcUrl(), "postgres", "postgres")) {
             awaitBuilt(db, register, sessions);
             List<Double> lags = lags(db, register);
             System.out.printf(
@@ -191,7 +191,7 @@ final class ExportBench {
                 (long) sessions * perSession * 3,
                 fed,
                 sessions * perSession / fed);
-        try (Connection db = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres")) {
+        try (Connection db = DriverManager.getConnection(bench.jdbcUrl(), "postgres", "postgres")) {
             awaitBuilt(db, feed.register, sessions);
             System.out.printf(
                     Locale.ROOT,
@@ -468,9 +468,5 @@ final class ExportBench {
         return Bench.read(bench.api(bench.http().get(exportBase + path), bench.merchant)
                 .call()
                 .body());
-    }
-
-    private String jdbcUrl() {
-        return bench.jdbcUrl();
     }
 }

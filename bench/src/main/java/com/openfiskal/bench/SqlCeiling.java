@@ -85,11 +85,9 @@ final class SqlCeiling {
     private final PgConnectOptions database;
     private final AtomicLong ids = new AtomicLong();
 
-    SqlCeiling(String host, int port, String database, String user, String password) {
-        this.database = new PgConnectOptions()
-                .setHost(host)
-                .setPort(port)
-                .setDatabase(database)
+    /** {@code jdbcUrl}: the database the rest of the benchmark uses ({@code --jdbc}), in its JDBC form. */
+    SqlCeiling(String jdbcUrl, String user, String password) {
+        this.database = PgConnectOptions.fromUri(jdbcUrl.replaceFirst("^jdbc:", ""))
                 .setUser(user)
                 .setPassword(password)
                 // as the services have it (quarkus.datasource.reactive.cache-prepared-statements)
