@@ -44,17 +44,17 @@ class TracingIT {
                 .statusCode(200);
 
         String consumed = "process " + Topics.OPERATIONS;
+        // Each service exports its spans in its own batches, so a consumer's span can reach the collector before
+        // the producer span it continues: wait for every span the assertions read.
         List<OtlpCollector.Received> trace = Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(300))
                 .until(
                         () -> Platform.traces().trace(traceId),
-                        spans -> spans.stream()
-                                        .anyMatch(s -> s.service().equals("export-service")
-                                                && s.name().equals(consumed))
-                                && spans.stream()
-                                        .anyMatch(s -> s.service().equals("receipts-service")
-                                                && s.name().equals(consumed)));
+                        spans -> has(spans, "fiscalization-service", "SPAN_KIND_SERVER")
+                                && has(spans, "fiscalization-service", "SPAN_KIND_PRODUCER")
+                                && has(spans, "export-service", "SPAN_KIND_CONSUMER")
+                                && has(spans, "receipts-service", "SPAN_KIND_CONSUMER"));
 
         Map<String, OtlpCollector.Received> byService =
                 trace.stream().collect(Collectors.toMap(s -> s.service() + " " + s.kind(), s -> s, (a, b) -> a));
@@ -74,5 +74,10 @@ class TracingIT {
         assertTrue(
                 services.containsAll(Set.of("fiscalization-service", "export-service", "receipts-service")),
                 services.toString());
+    }
+
+    private static boolean has(List<OtlpCollector.Received> spans, String service, String kind) {
+        return spans.stream()
+                .anyMatch(s -> s.service().equals(service) && s.kind().equals(kind));
     }
 }
