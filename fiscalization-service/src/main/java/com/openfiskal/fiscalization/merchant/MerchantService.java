@@ -1,6 +1,7 @@
 package com.openfiskal.fiscalization.merchant;
 
 import com.openfiskal.contracts.auth.Caller;
+import com.openfiskal.contracts.auth.IdentityStore;
 import com.openfiskal.contracts.error.ApiException;
 import com.openfiskal.contracts.error.ErrorCode;
 import com.openfiskal.contracts.events.IdentityEvents;
@@ -32,11 +33,13 @@ public class MerchantService {
     private final Caller caller;
     private final FiscalIdentities identities;
     private final Outbox outbox;
+    private final IdentityStore keys;
 
-    public MerchantService(Caller caller, FiscalIdentities identities, Outbox outbox) {
+    public MerchantService(Caller caller, FiscalIdentities identities, Outbox outbox, IdentityStore keys) {
         this.caller = caller;
         this.identities = identities;
         this.outbox = outbox;
+        this.keys = keys;
     }
 
     @WithTransaction
@@ -162,12 +165,14 @@ public class MerchantService {
 
     private Uni<Void> publish(MerchantEntity m) {
         return outbox.add(
-                Topics.IDENTITY,
-                "merchant:" + m.id,
-                Topics.MERCHANT_UPSERTED,
-                m.tenantId,
-                m.id,
-                null,
-                new IdentityEvents.MerchantUpserted(m.id, m.tenantId, m.countryCode, m.status, m.deletedAt != null));
+                        Topics.IDENTITY,
+                        "merchant:" + m.id,
+                        Topics.MERCHANT_UPSERTED,
+                        m.tenantId,
+                        m.id,
+                        null,
+                        new IdentityEvents.MerchantUpserted(
+                                m.id, m.tenantId, m.countryCode, m.status, m.deletedAt != null))
+                .invoke(keys::forget);
     }
 }

@@ -1,6 +1,7 @@
 package com.openfiskal.fiscalization.tenant;
 
 import com.openfiskal.contracts.auth.ApiKeys;
+import com.openfiskal.contracts.auth.IdentityStore;
 import com.openfiskal.contracts.auth.SecurityConfig;
 import com.openfiskal.contracts.error.ApiException;
 import com.openfiskal.contracts.events.IdentityEvents;
@@ -26,10 +27,12 @@ public class TenantService {
 
     private final Outbox outbox;
     private final SecurityConfig security;
+    private final IdentityStore identities;
 
-    public TenantService(Outbox outbox, SecurityConfig security) {
+    public TenantService(Outbox outbox, SecurityConfig security, IdentityStore identities) {
         this.outbox = outbox;
         this.security = security;
+        this.identities = identities;
     }
 
     @WithTransaction
@@ -117,23 +120,26 @@ public class TenantService {
 
     private Uni<Void> publish(TenantEntity t) {
         return outbox.add(
-                Topics.IDENTITY,
-                "tenant:" + t.id,
-                Topics.TENANT_UPSERTED,
-                t.id,
-                null,
-                null,
-                new IdentityEvents.TenantUpserted(t.id, t.status));
+                        Topics.IDENTITY,
+                        "tenant:" + t.id,
+                        Topics.TENANT_UPSERTED,
+                        t.id,
+                        null,
+                        null,
+                        new IdentityEvents.TenantUpserted(t.id, t.status))
+                .invoke(identities::forget);
     }
 
     private Uni<Void> publish(ApiKeyEntity k) {
         return outbox.add(
-                Topics.IDENTITY,
-                "api_key:" + k.id,
-                Topics.API_KEY_UPSERTED,
-                k.tenantId,
-                null,
-                null,
-                new IdentityEvents.ApiKeyUpserted(k.id, k.keyHash, k.tenantId, k.environment, k.country, k.status));
+                        Topics.IDENTITY,
+                        "api_key:" + k.id,
+                        Topics.API_KEY_UPSERTED,
+                        k.tenantId,
+                        null,
+                        null,
+                        new IdentityEvents.ApiKeyUpserted(
+                                k.id, k.keyHash, k.tenantId, k.environment, k.country, k.status))
+                .invoke(identities::forget);
     }
 }

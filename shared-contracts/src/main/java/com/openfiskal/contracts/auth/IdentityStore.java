@@ -28,33 +28,52 @@ public class IdentityStore {
     public record MerchantRecord(String merchantId, String tenantId, String countryCode, String status) {}
 
     private final Pool pool;
+    private final KeyCache cache;
 
-    public IdentityStore(Pool pool) {
+    public IdentityStore(Pool pool, SecurityConfig config) {
         this.pool = pool;
+        this.cache = new KeyCache(config.authCacheTtl(), System::nanoTime);
+    }
+
+    /**
+     * Forgets every key answer kept in memory: call it when this instance changes or replicates a key, a
+     * tenant or a merchant, so that the change counts here at once.
+     */
+    public void forget() {
+        cache.forget();
     }
 
     /**
      * The key by its hash and, when {@code merchantId} is not null, the merchant of the request header in the
      * same statement: every merchant-scoped request needs both, and one round trip instead of two is a
-     * statement less per request on the database every service shares.
+     * statement less per request on the database every service shares. A positive answer is then kept for
+     * the configured time ({@link KeyCache}).
      */
     public Uni<KeyRecord> activeKey(String keyHash, String merchantId) {
+        KeyRecord cached = cache.get(keyHash, merchantId);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
+        long generation = cache.generation();
         return pool.preparedQuery("""
                 SELECT k.key_id, k.key_hash, k.tenant_id, k.environment, k.country,
                        m.merchant_id, m.tenant_id, m.country_code, m.status
                   FROM identity_api_keys k JOIN identity_tenants t ON t.tenant_id = k.tenant_id
                   LEFT JOIN identity_merchants m ON m.merchant_id = $2 AND NOT m.deleted
-                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""").execute(Tuple.of(keyHash, merchantId)).map(rows -> {
-            var it = rows.iterator();
-            if (!it.hasNext()) {
-                return null;
-            }
-            Row r = it.next();
-            MerchantRecord merchant = r.getString(5) == null
-                    ? null
-                    : new MerchantRecord(r.getString(5), r.getString(6), r.getString(7), r.getString(8));
-            return new KeyRecord(
-                    r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), merchant);
-        });
+                 WHERE k.key_hash = $1 AND k.status = 'active' AND t.status = 'active'""")
+                .execute(Tuple.of(keyHash, merchantId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row r = it.next();
+                    MerchantRecord merchant = r.getString(5) == null
+                            ? null
+                            : new MerchantRecord(r.getString(5), r.getString(6), r.getString(7), r.getString(8));
+                    return new KeyRecord(
+                            r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), merchant);
+                })
+                .invoke(record -> cache.put(keyHash, merchantId, record, generation));
     }
 }

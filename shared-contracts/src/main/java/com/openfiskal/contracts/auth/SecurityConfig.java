@@ -3,6 +3,7 @@ package com.openfiskal.contracts.auth;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings of authentication and rate limiting, the same in every service. */
@@ -27,6 +28,15 @@ public interface SecurityConfig {
      */
     @WithName("internal-token")
     Optional<String> internalToken();
+
+    /**
+     * How long an active key (with the merchant read beside it) is trusted without asking the database
+     * again; 0 asks every time. A revocation or suspension made through another instance takes effect
+     * here within this time. Env: OPENFISKAL_AUTH_CACHE_TTL.
+     */
+    @WithName("auth-cache-ttl")
+    @WithDefault("1s")
+    Duration authCacheTtl();
 
     RateLimit rateLimit();
 

@@ -2,6 +2,7 @@ package com.openfiskal.contracts.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openfiskal.contracts.auth.IdentityStore;
 import com.openfiskal.contracts.events.Topics;
 import com.openfiskal.contracts.json.Timestamps;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -33,11 +34,13 @@ public class IdentityReplica {
     private final Pool pool;
     private final ObjectMapper mapper;
     private final IdentityCatchUp catchUp;
+    private final IdentityStore keys;
 
-    public IdentityReplica(Pool pool, ObjectMapper mapper, @Readiness IdentityCatchUp catchUp) {
+    public IdentityReplica(Pool pool, ObjectMapper mapper, @Readiness IdentityCatchUp catchUp, IdentityStore keys) {
         this.pool = pool;
         this.mapper = mapper;
         this.catchUp = catchUp;
+        this.keys = keys;
     }
 
     @Incoming("identity")
@@ -52,9 +55,17 @@ public class IdentityReplica {
         return apply(event).invoke(() -> catchUp.applied(record.partition(), record.offset()));
     }
 
-    /** Applies one identity event envelope. */
+    /**
+     * Applies one identity event envelope. A key, tenant or merchant record also empties the keys this
+     * instance trusts from memory, so the change counts here as soon as it is stored.
+     */
     public Uni<Void> apply(JsonNode event) {
         String type = event.path("type").asText();
+        Uni<Void> applied = upsert(event, type);
+        return Topics.REGISTER_UPSERTED.equals(type) ? applied : applied.invoke(keys::forget);
+    }
+
+    private Uni<Void> upsert(JsonNode event, String type) {
         JsonNode d = event.path("data");
         OffsetDateTime at = Timestamps.parse(event.path("occurred_at").asText(null))
                 .orElse(Instant.EPOCH)

@@ -1,0 +1,74 @@
+package com.openfiskal.contracts.auth;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class KeyCacheTest {
+
+    private static final long SECOND = 1_000_000_000L;
+    /** A clock that starts near the end of the long range: nanoTime may wrap, the cache must not care. */
+    private final AtomicLong now = new AtomicLong(Long.MAX_VALUE - SECOND / 2);
+
+    private final KeyCache cache = new KeyCache(Duration.ofSeconds(1), now::get);
+    private final IdentityStore.MerchantRecord merchant =
+            new IdentityStore.MerchantRecord("merchant_1", "tenant_1", "DEU", "active");
+    private final IdentityStore.KeyRecord withMerchant =
+            new IdentityStore.KeyRecord("key_1", "hash", "tenant_1", "test", "deu", merchant);
+    private final IdentityStore.KeyRecord keyOnly =
+            new IdentityStore.KeyRecord("key_1", "hash", "tenant_1", "test", "deu", null);
+
+    @Test
+    void shouldKeepAnActiveKeyForTheTimeToLiveAndNoLonger() {
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        cache.put("hash", null, keyOnly, cache.generation());
+        now.addAndGet(SECOND);
+        assertSame(withMerchant, cache.get("hash", "merchant_1"));
+        assertSame(keyOnly, cache.get("hash", null));
+        assertNull(cache.get("hash", "merchant_2"), "another merchant header is another answer");
+        now.addAndGet(1);
+        assertNull(cache.get("hash", "merchant_1"), "expired");
+        assertNull(cache.get("hash", null), "expired");
+    }
+
+    @Test
+    void shouldNeverKeepAnUnknownKeyNorAKeyWhoseMerchantWasNotFound() {
+        cache.put("hash", null, null, cache.generation());
+        cache.put("hash", "merchant_9", keyOnly, cache.generation());
+        assertNull(cache.get("hash", null));
+        assertNull(cache.get("hash", "merchant_9"), "the merchant may be created the next moment");
+    }
+
+    @Test
+    void shouldForgetEverythingOnAChangeAndKeepNothingUntilItHasCommitted() {
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        cache.forget();
+        assertNull(cache.get("hash", "merchant_1"));
+        // read before the change committed: not kept, whenever it arrives in the quiet time
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        assertNull(cache.get("hash", "merchant_1"));
+        now.addAndGet(SECOND);
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        assertSame(withMerchant, cache.get("hash", "merchant_1"), "kept again once the quiet time is over");
+    }
+
+    @Test
+    void shouldNotKeepAnAnswerReadBeforeAChange() {
+        now.addAndGet(2 * SECOND);
+        long started = cache.generation();
+        cache.forget();
+        now.addAndGet(2 * SECOND);
+        cache.put("hash", "merchant_1", withMerchant, started);
+        assertNull(cache.get("hash", "merchant_1"));
+    }
+
+    @Test
+    void shouldKeepNothingWhenTheTimeToLiveIsZero() {
+        KeyCache off = new KeyCache(Duration.ZERO, now::get);
+        off.put("hash", "merchant_1", withMerchant, off.generation());
+        assertNull(off.get("hash", "merchant_1"));
+    }
+}
