@@ -25,13 +25,38 @@ class KeyCacheTest {
     void shouldKeepAnActiveKeyForTheTimeToLiveAndNoLonger() {
         cache.put("hash", "merchant_1", withMerchant, cache.generation());
         cache.put("hash", null, keyOnly, cache.generation());
-        now.addAndGet(SECOND);
+        now.addAndGet(SECOND / 2);
         assertSame(withMerchant, cache.get("hash", "merchant_1"));
         assertSame(keyOnly, cache.get("hash", null));
         assertNull(cache.get("hash", "merchant_2"), "another merchant header is another answer");
+        now.addAndGet(SECOND / 2);
+        assertNull(cache.get("hash", "merchant_1"), "past half its life: this caller reads it again");
+        assertSame(withMerchant, cache.get("hash", "merchant_1"), "the others go on using it meanwhile");
         now.addAndGet(1);
         assertNull(cache.get("hash", "merchant_1"), "expired");
-        assertNull(cache.get("hash", null), "expired");
+        assertNull(cache.get("hash", "merchant_1"), "expired for everyone");
+    }
+
+    @Test
+    void shouldLetOneCallerReadAnAgeingAnswerAgainAndKeepWhatItRead() {
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        now.addAndGet(SECOND * 3 / 4);
+        assertNull(cache.get("hash", "merchant_1"), "the one to read it again");
+        assertSame(withMerchant, cache.get("hash", "merchant_1"));
+        IdentityStore.KeyRecord reread =
+                new IdentityStore.KeyRecord("key_1", "hash", "tenant_1", "test", "deu", merchant);
+        cache.put("hash", "merchant_1", reread, cache.generation());
+        now.addAndGet(SECOND / 2);
+        assertSame(reread, cache.get("hash", "merchant_1"), "the answer read again lives a full time to live");
+    }
+
+    @Test
+    void shouldDropAnAnswerWhenReadingItAgainFindsTheKeyGone() {
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        now.addAndGet(SECOND * 3 / 4);
+        assertNull(cache.get("hash", "merchant_1"));
+        cache.put("hash", "merchant_1", null, cache.generation());
+        assertNull(cache.get("hash", "merchant_1"), "revoked elsewhere: not served for the rest of its time");
     }
 
     @Test
