@@ -54,6 +54,7 @@ public class AdminResource {
             @JsonProperty("status") String status,
             @JsonProperty("created_at") String createdAt,
             @JsonProperty("revoked_at") String revokedAt,
+            @JsonProperty("last_used_at") String lastUsedAt,
             @JsonProperty("secret") String secret) {}
 
     private final TenantService tenants;
@@ -102,6 +103,7 @@ public class AdminResource {
                 k.status,
                 Timestamps.format(k.createdAt),
                 Timestamps.format(k.revokedAt),
+                Timestamps.format(k.lastUsedAt),
                 secret);
     }
 }

@@ -8,15 +8,24 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.openfiskal.fiscalization.support.Tenants;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class AdminResourceTest {
+
+    @Inject
+    KeyUsage usage;
 
     @Test
     void shouldRequireTheAdminToken() {
@@ -57,6 +66,28 @@ class AdminResourceTest {
                 .statusCode(200)
                 .body("data", hasSize(2))
                 .body("data.secret", everyItem(nullValue()));
+    }
+
+    @Test
+    void shouldShowWhenEachKeyWasLastUsed() {
+        var t = Tenants.create();
+        var unused = Tenants.withKey(t.id(), "test", "DEU");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        given().header("Authorization", "Bearer " + t.key())
+                .get("/v1/merchants")
+                .then()
+                .statusCode(200);
+        usage.flush().await().indefinitely();
+        var keys = given().header("Authorization", Tenants.ADMIN)
+                .get("/admin/v1/tenants/" + t.id() + "/api-keys")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        String used = keys.getString("data.find { it.id == '" + t.keyId() + "' }.last_used_at");
+        assertNotNull(used, "the key that made a request");
+        assertFalse(Instant.parse(used).isBefore(before), used);
+        assertNull(keys.getString("data.find { it.id == '" + unused.keyId() + "' }.last_used_at"), "never used");
     }
 
     @Test

@@ -46,6 +46,11 @@ public class Caller {
         return keyId;
     }
 
+    /** True once an API key was accepted for this request (not for public, admin or internal endpoints). */
+    public boolean authenticated() {
+        return tenantId != null;
+    }
+
     /** The key's country, ISO 3166-1 alpha-3 in uppercase. */
     public String country() {
         requireAuthenticated();
