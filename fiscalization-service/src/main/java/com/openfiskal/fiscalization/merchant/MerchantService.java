@@ -173,6 +173,6 @@ public class MerchantService {
                         null,
                         new IdentityEvents.MerchantUpserted(
                                 m.id, m.tenantId, m.countryCode, m.status, m.deletedAt != null))
-                .invoke(keys::forget);
+                .invoke(() -> keys.merchantChanged(m.id));
     }
 }

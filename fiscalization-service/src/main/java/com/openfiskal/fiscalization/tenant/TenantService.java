@@ -127,7 +127,7 @@ public class TenantService {
                         null,
                         null,
                         new IdentityEvents.TenantUpserted(t.id, t.status))
-                .invoke(identities::forget);
+                .invoke(() -> identities.tenantChanged(t.id));
     }
 
     private Uni<Void> publish(ApiKeyEntity k) {
@@ -140,6 +140,6 @@ public class TenantService {
                         null,
                         new IdentityEvents.ApiKeyUpserted(
                                 k.id, k.keyHash, k.tenantId, k.environment, k.country, k.status))
-                .invoke(identities::forget);
+                .invoke(() -> identities.keyChanged(k.id));
     }
 }

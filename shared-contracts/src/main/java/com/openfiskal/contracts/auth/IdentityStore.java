@@ -35,12 +35,21 @@ public class IdentityStore {
         this.cache = new KeyCache(config.authCacheTtl(), System::nanoTime);
     }
 
-    /**
-     * Forgets every key answer kept in memory: call it when this instance changes or replicates a key, a
-     * tenant or a merchant, so that the change counts here at once.
+    /*
+     * Call these when this instance changes or replicates a key, a tenant or a merchant, so that the change
+     * counts here at once: they drop what is kept in memory about it (KeyCache).
      */
-    public void forget() {
-        cache.forget();
+
+    public void keyChanged(String keyId) {
+        cache.forget(KeyCache.Subject.KEY, keyId);
+    }
+
+    public void tenantChanged(String tenantId) {
+        cache.forget(KeyCache.Subject.TENANT, tenantId);
+    }
+
+    public void merchantChanged(String merchantId) {
+        cache.forget(KeyCache.Subject.MERCHANT, merchantId);
     }
 
     /**

@@ -56,13 +56,22 @@ public class IdentityReplica {
     }
 
     /**
-     * Applies one identity event envelope. A key, tenant or merchant record also empties the keys this
-     * instance trusts from memory, so the change counts here as soon as it is stored.
+     * Applies one identity event envelope. A key, tenant or merchant record also drops what this instance
+     * trusts from memory about it, so the change counts here as soon as it is stored.
      */
     public Uni<Void> apply(JsonNode event) {
         String type = event.path("type").asText();
-        Uni<Void> applied = upsert(event, type);
-        return Topics.REGISTER_UPSERTED.equals(type) ? applied : applied.invoke(keys::forget);
+        JsonNode d = event.path("data");
+        return upsert(event, type).invoke(() -> {
+            switch (type) {
+                case Topics.API_KEY_UPSERTED -> keys.keyChanged(text(d, "key_id"));
+                case Topics.TENANT_UPSERTED -> keys.tenantChanged(text(d, "tenant_id"));
+                case Topics.MERCHANT_UPSERTED -> keys.merchantChanged(text(d, "merchant_id"));
+                default -> {
+                    // registers are not part of authentication
+                }
+            }
+        });
     }
 
     private Uni<Void> upsert(JsonNode event, String type) {

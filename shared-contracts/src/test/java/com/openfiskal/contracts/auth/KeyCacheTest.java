@@ -68,9 +68,9 @@ class KeyCacheTest {
     }
 
     @Test
-    void shouldForgetEverythingOnAChangeAndKeepNothingUntilItHasCommitted() {
+    void shouldForgetAChangedKeyAndKeepNothingAboutItUntilTheChangeHasCommitted() {
         cache.put("hash", "merchant_1", withMerchant, cache.generation());
-        cache.forget();
+        cache.forget(KeyCache.Subject.KEY, "key_1");
         assertNull(cache.get("hash", "merchant_1"));
         // read before the change committed: not kept, whenever it arrives in the quiet time
         cache.put("hash", "merchant_1", withMerchant, cache.generation());
@@ -84,10 +84,37 @@ class KeyCacheTest {
     void shouldNotKeepAnAnswerReadBeforeAChange() {
         now.addAndGet(2 * SECOND);
         long started = cache.generation();
-        cache.forget();
+        cache.forget(KeyCache.Subject.MERCHANT, "merchant_7");
         now.addAndGet(2 * SECOND);
         cache.put("hash", "merchant_1", withMerchant, started);
         assertNull(cache.get("hash", "merchant_1"));
+    }
+
+    @Test
+    void shouldDropOnlyTheAnswersAboutWhatChanged() {
+        IdentityStore.KeyRecord otherTenant = new IdentityStore.KeyRecord(
+                "key_2",
+                "hash2",
+                "tenant_2",
+                "test",
+                "deu",
+                new IdentityStore.MerchantRecord("merchant_2", "tenant_2", "DEU", "active"));
+        cache.put("hash", "merchant_1", withMerchant, cache.generation());
+        cache.put("hash", null, keyOnly, cache.generation());
+        cache.put("hash2", "merchant_2", otherTenant, cache.generation());
+
+        cache.forget(KeyCache.Subject.MERCHANT, "merchant_1");
+        assertNull(cache.get("hash", "merchant_1"), "the merchant changed");
+        assertSame(keyOnly, cache.get("hash", null), "the key without that merchant is unaffected");
+        assertSame(otherTenant, cache.get("hash2", "merchant_2"), "another tenant's answers stay");
+
+        cache.forget(KeyCache.Subject.TENANT, "tenant_1");
+        assertNull(cache.get("hash", null), "every answer of the changed tenant goes");
+        assertSame(otherTenant, cache.get("hash2", "merchant_2"));
+        cache.put("hash", null, keyOnly, cache.generation());
+        assertNull(cache.get("hash", null), "nothing about the tenant is kept until its change has committed");
+        cache.put("hash2", "merchant_2", otherTenant, cache.generation());
+        assertSame(otherTenant, cache.get("hash2", "merchant_2"), "others are kept meanwhile");
     }
 
     @Test
