@@ -62,20 +62,6 @@ public class IdentityReplica {
     public Uni<Void> apply(JsonNode event) {
         String type = event.path("type").asText();
         JsonNode d = event.path("data");
-        return upsert(event, type).invoke(() -> {
-            switch (type) {
-                case Topics.API_KEY_UPSERTED -> keys.keyChanged(text(d, "key_id"));
-                case Topics.TENANT_UPSERTED -> keys.tenantChanged(text(d, "tenant_id"));
-                case Topics.MERCHANT_UPSERTED -> keys.merchantChanged(text(d, "merchant_id"));
-                default -> {
-                    // registers are not part of authentication
-                }
-            }
-        });
-    }
-
-    private Uni<Void> upsert(JsonNode event, String type) {
-        JsonNode d = event.path("data");
         OffsetDateTime at = Timestamps.parse(event.path("occurred_at").asText(null))
                 .orElse(Instant.EPOCH)
                 .atOffset(ZoneOffset.UTC);
@@ -97,14 +83,16 @@ public class IdentityReplica {
                             text(d, "status"),
                             at
                         }))
-                        .replaceWithVoid();
+                        .replaceWithVoid()
+                        .invoke(() -> keys.keyChanged(text(d, "key_id")));
             case Topics.TENANT_UPSERTED ->
                 pool.preparedQuery("""
                     INSERT INTO identity_tenants (tenant_id, status, updated_at) VALUES ($1, $2, $3)
                     ON CONFLICT (tenant_id) DO UPDATE SET status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
                     WHERE identity_tenants.updated_at <= EXCLUDED.updated_at""")
                         .execute(Tuple.of(text(d, "tenant_id"), text(d, "status"), at))
-                        .replaceWithVoid();
+                        .replaceWithVoid()
+                        .invoke(() -> keys.tenantChanged(text(d, "tenant_id")));
             case Topics.MERCHANT_UPSERTED ->
                 pool.preparedQuery("""
                     INSERT INTO identity_merchants (merchant_id, tenant_id, country_code, status, deleted, updated_at)
@@ -121,7 +109,8 @@ public class IdentityReplica {
                             d.path("deleted").asBoolean(),
                             at
                         }))
-                        .replaceWithVoid();
+                        .replaceWithVoid()
+                        .invoke(() -> keys.merchantChanged(text(d, "merchant_id")));
             case Topics.REGISTER_UPSERTED ->
                 pool.preparedQuery("""
                     INSERT INTO identity_registers (register_id, merchant_id, location_id, status, fiscalization_status,
