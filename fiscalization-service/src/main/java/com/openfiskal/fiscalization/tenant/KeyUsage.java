@@ -20,8 +20,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * The last-used time of each API key (API.md §2.1 "Storage"), so that an operator can tell a key in use from
  * one that can be revoked. A request only notes the time in memory; the times are written together every
- * {@code openfiskal.api-key-usage.flush-interval} (env OPENFISKAL_API_KEY_USAGE_FLUSH_INTERVAL, default 60 s), never later than one already stored (replicas
- * write side by side). So the time is as fine as that interval, and a crash loses at most one interval of it.
+ * {@code openfiskal.api-key-usage.flush-interval} (env OPENFISKAL_API_KEY_USAGE_FLUSH_INTERVAL, default 60 s),
+ * never replacing a later time already stored (replicas write side by side). So the time is as fine as that
+ * interval, and a crash loses at most one interval of it.
  * It counts the requests this service authenticates; the export- and receipts-service check keys against a
  * read-only copy and do not report their use.
  */
