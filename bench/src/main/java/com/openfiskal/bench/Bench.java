@@ -19,6 +19,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -237,6 +238,7 @@ public final class Bench {
         Semaphore inFlight = new Semaphore(concurrency);
         AtomicLong next = new AtomicLong();
         CpuAccount cpu = CpuAccount.start();
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
         long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / rate;
@@ -285,6 +287,14 @@ public final class Bench {
                 r.salesPerSecond());
         System.out.println("  create   " + create.summary());
         System.out.println("  complete " + complete.summary());
+        if (options.containsKey("timeline")) {
+            // one character per second: '.' none, 1-9 calls, '+' ten or more; the wall clock of the first
+            // second, to lay the line beside the services' logs
+            System.out.println("  calls over 50 ms in each second from " + startedAt.truncatedTo(ChronoUnit.SECONDS)
+                    + " ('.' none, '+' ten or more):");
+            System.out.println("  create   " + create.slowPerSecond(start, seconds));
+            System.out.println("  complete " + complete.slowPerSecond(start, seconds));
+        }
         cpu.report(done.get()).ifPresent(System.out::println);
         errors.forEach(e -> System.out.println("  error: " + e));
         return r;
@@ -343,7 +353,8 @@ public final class Bench {
             }
             String id = read(created.body()).path("id").asText();
             if (id.isEmpty()) {
-                return CompletableFuture.completedFuture("create 201 without an id: '" + created.body() + "'");
+                return CompletableFuture.completedFuture(
+                        "create 201 without an id: '" + created.body() + "' (" + created.exchange() + ")");
             }
             long t1 = System.nanoTime();
             return complete(id, payments).thenApply(done -> {
@@ -474,7 +485,8 @@ public final class Bench {
         // seen three times at the start of a run (cause unknown): a 2xx without the created resource; say what came
         // back
         if (r.status() >= 300 || r.body().isBlank()) {
-            throw new IllegalStateException("POST " + path + " answered " + r.status() + ": '" + r.body() + "'");
+            throw new IllegalStateException(
+                    "POST " + path + " answered " + r.status() + ": '" + r.body() + "' (" + r.exchange() + ")");
         }
         return read(r.body());
     }
@@ -535,9 +547,33 @@ public final class Bench {
     /** Latencies in microseconds; percentiles by sorting (a run has at most a few hundred thousand samples). */
     static final class Histogram {
         private final ConcurrentLinkedQueue<Long> micros = new ConcurrentLinkedQueue<>();
+        /** When each slow call ended (System.nanoTime), for {@link #slowPerSecond}. */
+        private final ConcurrentLinkedQueue<long[]> slow = new ConcurrentLinkedQueue<>();
+
+        private static final long SLOW_MICROS = 50_000;
 
         void record(long nanos) {
             micros.add(nanos / 1000);
+            if (nanos / 1000 > SLOW_MICROS) {
+                slow.add(new long[] {System.nanoTime(), nanos / 1000});
+            }
+        }
+
+        /**
+         * Calls over 50 ms (the issue's p99 bound) by the second of the run in which they ended: whether a tail
+         * is spread evenly or comes in bursts (a pause somewhere) says where to look for it.
+         */
+        String slowPerSecond(long start, int seconds) {
+            int[] counts = new int[seconds + 1];
+            for (long[] call : slow) {
+                int second = (int) ((call[0] - start) / 1_000_000_000L);
+                counts[Math.max(0, Math.min(second, seconds))]++;
+            }
+            StringBuilder b = new StringBuilder();
+            for (int c : counts) {
+                b.append(c == 0 ? "." : c < 10 ? String.valueOf(c) : "+");
+            }
+            return b.toString();
         }
 
         double p(double percentile) {

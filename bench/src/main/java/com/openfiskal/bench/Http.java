@@ -26,7 +26,11 @@ final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MS = 30_000;
 
-    record Response(int status, String body) {}
+    /**
+     * {@code exchange}: the service's X-Request-Id and the Content-Length it announced, to tell a wrong answer
+     * of the service from one this client read wrongly, and to find it in the service's log.
+     */
+    record Response(int status, String body, String exchange) {}
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -81,7 +85,12 @@ final class Http {
         CompletableFuture<Response> send() {
             return client.request(options)
                     .compose(r -> body == null ? r.send() : r.send(body))
-                    .compose(r -> r.body().map(b -> new Response(r.statusCode(), b.toString())))
+                    .compose(r -> r.body()
+                            .map(b -> new Response(
+                                    r.statusCode(),
+                                    b.toString(),
+                                    "X-Request-Id " + r.getHeader("X-Request-Id") + ", Content-Length "
+                                            + r.getHeader("Content-Length") + ", read " + b.length())))
                     .toCompletionStage()
                     .toCompletableFuture();
         }
@@ -96,10 +105,15 @@ final class Http {
             OpenOptions write = new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true);
             return client.request(options)
                     .compose(r -> r.send())
-                    .compose(r -> vertx.fileSystem()
-                            .open(file.toString(), write)
-                            .compose(f -> r.pipeTo(f))
-                            .map(x -> r.statusCode()))
+                    .compose(r -> {
+                        // held until the pipe is set: the file opens asynchronously, and a flowing response
+                        // drops what arrives before it has a handler
+                        r.pause();
+                        return vertx.fileSystem()
+                                .open(file.toString(), write)
+                                .compose(f -> r.pipeTo(f))
+                                .map(x -> r.statusCode());
+                    })
                     .toCompletionStage()
                     .toCompletableFuture()
                     .get();
