@@ -13,6 +13,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Signs one {@code Kassenbeleg-V1} transaction of a register (API.md §8): StartTransaction, then
@@ -36,16 +39,32 @@ public class TseSigning {
     public record Failed(int phase, Long startedTransaction, ObjectNode startEvent, String message)
             implements Outcome {}
 
+    private static final List<String> OUTCOMES = List.of("signed", "timeout", "failed");
+
     private final TseProvider tse;
     private final TseConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
+    /** The timers by step and outcome, registered once: two of them are recorded for every receipt. */
+    private final Map<String, Timer> timers = new HashMap<>();
 
     public TseSigning(TseProvider tse, TseConfig config, ObjectMapper mapper, MeterRegistry registry) {
         this.tse = tse;
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
+        for (String step : List.of("start", "finish")) {
+            for (String outcome : OUTCOMES) {
+                timers.put(
+                        step + '/' + outcome,
+                        Timer.builder("openfiskal.tse.signing")
+                                .description("One TSE call (StartTransaction or FinishTransaction), queueing included")
+                                .tag("step", step)
+                                .tag("outcome", outcome)
+                                .publishPercentileHistogram()
+                                .register(registry));
+            }
+        }
     }
 
     /**
@@ -147,16 +166,11 @@ public class TseSigning {
                     .after(config.timeout())
                     .fail()
                     .onItemOrFailure()
-                    .invoke((item, failure) -> sample.stop(Timer.builder("openfiskal.tse.signing")
-                            .description("One TSE call (StartTransaction or FinishTransaction), queueing included")
-                            .tag("step", step)
-                            .tag(
-                                    "outcome",
-                                    failure == null
-                                            ? "signed"
-                                            : failure instanceof TimeoutException ? "timeout" : "failed")
-                            .publishPercentileHistogram()
-                            .register(registry)));
+                    .invoke((item, failure) -> sample.stop(timers.get(step
+                            + '/'
+                            + (failure == null
+                                    ? "signed"
+                                    : failure instanceof TimeoutException ? "timeout" : "failed"))));
         });
     }
 
