@@ -61,7 +61,8 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: bench/run all|sales|ceiling|export [--registers N] [--concurrency C] "
-                    + "[--duration SECONDS] [--warmup SECONDS] [--rate SALES_PER_SECOND] [--url URL] [--key API_KEY]");
+                    + "[--duration SECONDS] [--warmup SECONDS] [--rate SALES_PER_SECOND] [--timeline on] [--url URL] "
+                    + "[--key API_KEY]");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
