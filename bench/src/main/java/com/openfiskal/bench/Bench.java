@@ -554,8 +554,9 @@ public final class Bench {
         private static final long SLOW_MICROS = 50_000;
 
         void record(long nanos) {
-            micros.add(nanos / 1000);
-            if (nanos / 1000 > SLOW_MICROS) {
+            long us = nanos / 1000;
+            micros.add(us);
+            if (us > SLOW_MICROS) {
                 slowEnds.add(System.nanoTime());
             }
         }
