@@ -47,6 +47,14 @@ public class OperationAuditEntity extends PanacheEntityBase {
     /** Appends one entry, in the caller's transaction, with the request id of the current request. */
     public static Uni<Void> record(
             String operationId, String action, String outcome, Integer phase, Long transaction, String message) {
+        return of(operationId, action, outcome, phase, transaction, message)
+                .persist()
+                .replaceWithVoid();
+    }
+
+    /** The entry, not yet stored, with the request id of the current request. */
+    static OperationAuditEntity of(
+            String operationId, String action, String outcome, Integer phase, Long transaction, String message) {
         OperationAuditEntity a = new OperationAuditEntity();
         a.operationId = operationId;
         a.action = action;
@@ -57,6 +65,6 @@ public class OperationAuditEntity extends PanacheEntityBase {
         Object requestId = MDC.get(RequestIds.KEY);
         a.requestId = requestId == null ? null : requestId.toString();
         a.occurredAt = Timestamps.now();
-        return a.persist().replaceWithVoid();
+        return a;
     }
 }

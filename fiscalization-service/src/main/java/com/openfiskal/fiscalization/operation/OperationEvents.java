@@ -1,5 +1,6 @@
 package com.openfiskal.fiscalization.operation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openfiskal.contracts.events.Topics;
@@ -9,6 +10,7 @@ import com.openfiskal.fiscalization.location.LocationEntity;
 import com.openfiskal.fiscalization.merchant.FiscalIdentities;
 import com.openfiskal.fiscalization.merchant.MerchantEntity;
 import com.openfiskal.fiscalization.outbox.Outbox;
+import com.openfiskal.fiscalization.outbox.OutboxEventEntity;
 import com.openfiskal.fiscalization.register.RegisterEntity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,14 +53,48 @@ public class OperationEvents {
     public Uni<ObjectNode> operation(String type, OperationEntity o, String tenantId) {
         return issuer(o.merchantId, o.locationId, o.registerId).flatMap(issuer -> {
             ObjectNode rendered = json.render(o);
-            ObjectNode data = mapper.createObjectNode();
-            data.set("operation", rendered);
-            data.set("issuer", issuer);
             String key = o.registerId != null ? o.registerId : o.merchantId;
             metrics.outcome(o, VOIDED.equals(type) ? "voided" : "completed");
-            return outbox.add(Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data)
+            return outbox.add(
+                            Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data(rendered, issuer))
                     .replaceWith(rendered);
         });
+    }
+
+    /** The operation's representation and its event, to be written by the caller (grouped completes). */
+    public record Written(ObjectNode rendered, OutboxEventEntity event) {}
+
+    /**
+     * {@link #operation} for a caller that has read the issuer itself, writes the event itself, and counts
+     * the outcome once its transaction committed (a failed group is retried, and would count twice).
+     */
+    public Written operation(
+            String type,
+            OperationEntity o,
+            String tenantId,
+            MerchantEntity merchant,
+            LocationEntity location,
+            RegisterEntity register)
+            throws JsonProcessingException {
+        ObjectNode rendered = json.render(o);
+        String key = o.registerId != null ? o.registerId : o.merchantId;
+        return new Written(
+                rendered,
+                outbox.event(
+                        Topics.OPERATIONS,
+                        key,
+                        type,
+                        tenantId,
+                        o.merchantId,
+                        o.registerId,
+                        data(rendered, issuer(merchant, location, register))));
+    }
+
+    private ObjectNode data(ObjectNode rendered, ObjectNode issuer) {
+        ObjectNode data = mapper.createObjectNode();
+        data.set("operation", rendered);
+        data.set("issuer", issuer);
+        return data;
     }
 
     /** {@code session.closed}: {@code data} is built by the session code; the master data is added here. */
@@ -84,37 +120,39 @@ public class OperationEvents {
                 locationId == null ? Uni.createFrom().nullItem() : LocationEntity.findById(locationId);
         Uni<RegisterEntity> register =
                 registerId == null ? Uni.createFrom().nullItem() : RegisterEntity.findById(registerId);
-        return merchant.flatMap(m -> location.flatMap(l -> register.map(r -> {
-            ObjectNode issuer = mapper.createObjectNode();
-            ObjectNode mn = issuer.putObject("merchant");
-            mn.put("legal_name", m.legalName);
-            mn.set("address", address(m.address));
-            FiscalIdentities.Identity german = identities.fromJson(m.fiscalIdentities).stream()
-                    .filter(i -> "DEU".equals(i.countryCode()))
-                    .findFirst()
-                    .orElse(null);
-            mn.put("tax_number", german == null ? null : german.taxNumber());
-            mn.put("vat_id", german == null ? null : german.vatId());
-            if (l == null) {
-                issuer.putNull("location");
-            } else {
-                ObjectNode ln = issuer.putObject("location");
-                ln.put("name", l.name);
-                ln.set("address", address(l.address));
-                ln.put("timezone", l.timezone);
-            }
-            if (r == null) {
-                issuer.putNull("register");
-                issuer.putNull("public_key");
-            } else {
-                ObjectNode rn = issuer.putObject("register");
-                rn.put("name", r.name);
-                rn.put("external_id", r.externalId);
-                rn.put("client_serial_number", r.clientSerialNumber);
-                issuer.put("public_key", r.publicKey);
-            }
-            return issuer;
-        })));
+        return merchant.flatMap(m -> location.flatMap(l -> register.map(r -> issuer(m, l, r))));
+    }
+
+    private ObjectNode issuer(MerchantEntity m, LocationEntity l, RegisterEntity r) {
+        ObjectNode issuer = mapper.createObjectNode();
+        ObjectNode mn = issuer.putObject("merchant");
+        mn.put("legal_name", m.legalName);
+        mn.set("address", address(m.address));
+        FiscalIdentities.Identity german = identities.fromJson(m.fiscalIdentities).stream()
+                .filter(i -> "DEU".equals(i.countryCode()))
+                .findFirst()
+                .orElse(null);
+        mn.put("tax_number", german == null ? null : german.taxNumber());
+        mn.put("vat_id", german == null ? null : german.vatId());
+        if (l == null) {
+            issuer.putNull("location");
+        } else {
+            ObjectNode ln = issuer.putObject("location");
+            ln.put("name", l.name);
+            ln.set("address", address(l.address));
+            ln.put("timezone", l.timezone);
+        }
+        if (r == null) {
+            issuer.putNull("register");
+            issuer.putNull("public_key");
+        } else {
+            ObjectNode rn = issuer.putObject("register");
+            rn.put("name", r.name);
+            rn.put("external_id", r.externalId);
+            rn.put("client_serial_number", r.clientSerialNumber);
+            issuer.put("public_key", r.publicKey);
+        }
+        return issuer;
     }
 
     private ObjectNode address(AddressColumns a) {

@@ -22,11 +22,14 @@ public class OperationResource implements OperationsApi {
     static final String VOID_ROUTE = "PATCH /v1/operations/{id}/void";
 
     private final OperationService operations;
+    private final CompleteGroups completes;
     private final OperationJson json;
     private final Idempotency idempotency;
 
-    public OperationResource(OperationService operations, OperationJson json, Idempotency idempotency) {
+    public OperationResource(
+            OperationService operations, CompleteGroups completes, OperationJson json, Idempotency idempotency) {
         this.operations = operations;
+        this.completes = completes;
         this.json = json;
         this.idempotency = idempotency;
     }
@@ -72,9 +75,13 @@ public class OperationResource implements OperationsApi {
     @Override
     public CompletionStage<Response> completeOperation(
             String merchant, String idempotencyKey, String ifMatch, String id, OperationComplete body) {
-        return Responses.async(idempotency.run(
-                IdempotentCall.of(COMPLETE_ROUTE, idempotencyKey, body, id),
-                () -> answer(operations.complete(id, body, ifMatch))));
+        IdempotentCall call = IdempotentCall.of(COMPLETE_ROUTE, idempotencyKey, body, id);
+        return Responses.async(completes.complete(
+                call,
+                id,
+                body,
+                ifMatch,
+                () -> idempotency.run(call, () -> answer(operations.complete(id, body, ifMatch)))));
     }
 
     @Override

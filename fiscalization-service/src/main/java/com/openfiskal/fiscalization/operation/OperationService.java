@@ -284,6 +284,12 @@ public class OperationService {
     }
 
     private Uni<ObjectNode> finishComplete(OperationEntity o, ObjectNode details, ArrayNode legs) {
+        completed(o, details, legs);
+        return events.operation(OperationEvents.COMPLETED, o, caller.tenantId());
+    }
+
+    /** The operation completed with these payment legs, in memory. */
+    void completed(OperationEntity o, ObjectNode details, ArrayNode legs) {
         Instant now = Timestamps.now();
         details.set("payments", legs);
         o.details = json.write(details);
@@ -298,7 +304,6 @@ public class OperationService {
             }
         }
         o.cashAmount = cash;
-        return events.operation(OperationEvents.COMPLETED, o, caller.tenantId());
     }
 
     // --- void -------------------------------------------------------------------------------------
@@ -361,7 +366,7 @@ public class OperationService {
         return new ApiException(ErrorCode.REGIME_VALIDATION_FAILED, 422, message, details, Map.of());
     }
 
-    private void requireFiscalized(RegisterEntity r) {
+    static void requireFiscalized(RegisterEntity r) {
         if (!"fiscalized".equals(r.fiscalizationStatus)) {
             throw new ApiException(
                     ErrorCode.REGISTER_INVALID_FISCAL_STATE,
@@ -406,17 +411,7 @@ public class OperationService {
      */
     private Uni<OperationEntity> changeable(String id, long expected) {
         return visible(id, LockModeType.PESSIMISTIC_WRITE, "Operation")
-                .map(o -> {
-                    IfMatch.check(expected, o.resourceVersion);
-                    if (!"OPEN".equals(o.status)) {
-                        throw new ApiException(
-                                ErrorCode.OPERATION_INVALID_STATE,
-                                o.isSessionEvent()
-                                        ? "Session events are born COMPLETED; they cannot be completed or voided."
-                                        : "The operation is " + o.status + ", not OPEN.");
-                    }
-                    return o;
-                })
+                .invoke(o -> requireChangeable(o, expected))
                 .call(o -> o.registerId == null
                         ? Uni.createFrom().voidItem()
                         : Panache.getSession()
@@ -429,10 +424,22 @@ public class OperationService {
                                         .getSingleResult()));
     }
 
+    /** 412 when {@code If-Match} names another version, 409 when the operation is not OPEN. */
+    static void requireChangeable(OperationEntity o, long expected) {
+        IfMatch.check(expected, o.resourceVersion);
+        if (!"OPEN".equals(o.status)) {
+            throw new ApiException(
+                    ErrorCode.OPERATION_INVALID_STATE,
+                    o.isSessionEvent()
+                            ? "Session events are born COMPLETED; they cannot be completed or voided."
+                            : "The operation is " + o.status + ", not OPEN.");
+        }
+    }
+
     // --- payments ---------------------------------------------------------------------------------
 
     /** processed_at of each payment normalised to UTC milliseconds; 400 when it is not RFC 3339. */
-    private static List<String> processedAt(List<PaymentInput> payments) {
+    static List<String> processedAt(List<PaymentInput> payments) {
         List<String> out = new ArrayList<>(payments.size());
         for (int i = 0; i < payments.size(); i++) {
             String raw = payments.get(i).getProcessedAt();
@@ -449,7 +456,7 @@ public class OperationService {
         return out;
     }
 
-    private ArrayNode paymentLegs(List<PaymentInput> payments, List<String> processedAt) {
+    ArrayNode paymentLegs(List<PaymentInput> payments, List<String> processedAt) {
         ArrayNode legs = mapper.createArrayNode();
         for (int i = 0; i < payments.size(); i++) {
             PaymentInput p = payments.get(i);
@@ -484,7 +491,7 @@ public class OperationService {
         return lines;
     }
 
-    private static List<ProcessData.Leg> legsOf(ArrayNode legs) {
+    static List<ProcessData.Leg> legsOf(ArrayNode legs) {
         List<ProcessData.Leg> out = new ArrayList<>();
         for (JsonNode leg : legs) {
             out.add(new ProcessData.Leg(

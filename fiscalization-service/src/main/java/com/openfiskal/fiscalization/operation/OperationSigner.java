@@ -29,10 +29,7 @@ public class OperationSigner {
         ObjectNode startEvent = o.tseStartedEvent == null ? null : (ObjectNode) json.parse(o.tseStartedEvent);
         return signing.sign(r, processData, o.tseStartedTransaction, startEvent).flatMap(outcome -> {
             if (outcome instanceof TseSigning.Signed s) {
-                o.fiscalInformation = json.write(s.fiscalInformation());
-                o.tseTransactionNumber = s.transactionNumber();
-                o.tseStartedTransaction = null;
-                o.tseStartedEvent = null;
+                signed(o, s);
                 return OperationAuditEntity.record(o.id, action, "signed", null, s.transactionNumber(), note)
                         .replaceWith(outcome);
             }
@@ -44,5 +41,13 @@ public class OperationSigner {
             return OperationAuditEntity.record(o.id, action, "failed", f.phase(), f.startedTransaction(), f.message())
                     .replaceWith(outcome);
         });
+    }
+
+    /** The signature recorded on the operation: {@code fiscal_information} and the transaction number. */
+    void signed(OperationEntity o, TseSigning.Signed s) {
+        o.fiscalInformation = json.write(s.fiscalInformation());
+        o.tseTransactionNumber = s.transactionNumber();
+        o.tseStartedTransaction = null;
+        o.tseStartedEvent = null;
     }
 }

@@ -34,6 +34,22 @@ public class Outbox {
     /** A pending event; call inside the transaction of the change it describes. */
     public Uni<Void> add(
             String topic, String key, String type, String tenantId, String merchantId, String registerId, Object data) {
+        OutboxEventEntity e;
+        try {
+            e = event(topic, key, type, tenantId, merchantId, registerId, data);
+        } catch (JsonProcessingException ex) {
+            return Uni.createFrom().failure(ex);
+        }
+        return e.persist().invoke(relay::wake).replaceWithVoid();
+    }
+
+    /**
+     * The event as its outbox row, not yet stored, with the current request's id and trace context: for a
+     * caller that writes it with the rest of its transaction itself, and then calls {@link #written}.
+     */
+    public OutboxEventEntity event(
+            String topic, String key, String type, String tenantId, String merchantId, String registerId, Object data)
+            throws JsonProcessingException {
         Instant now = Timestamps.now();
         OutboxEventEntity e = new OutboxEventEntity();
         e.eventId = Ids.next(Ids.EVENT);
@@ -55,11 +71,12 @@ public class Outbox {
                 merchantId,
                 registerId,
                 data instanceof JsonNode node ? node : mapper.valueToTree(data));
-        try {
-            e.payload = mapper.writeValueAsString(envelope);
-        } catch (JsonProcessingException ex) {
-            return Uni.createFrom().failure(ex);
-        }
-        return e.persist().invoke(relay::wake).replaceWithVoid();
+        e.payload = mapper.writeValueAsString(envelope);
+        return e;
+    }
+
+    /** Events from {@link #event} were committed: the relay publishes them a moment later. */
+    public void written() {
+        relay.wake();
     }
 }

@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -312,8 +313,20 @@ public class SoftwareTse implements TseProvider {
             Long transactionNumber,
             long counter,
             Function<Instant, byte[]> encode) {
+        TseLogEntity log = log(tss, logType, operation, clientSerial, transactionNumber, counter, encode);
+        return log.persist().map(x -> signed(log));
+    }
+
+    /** The log signed under the counter just taken, not yet stored. */
+    private static TseLogEntity log(
+            TssEntity tss,
+            String logType,
+            String operation,
+            String clientSerial,
+            Long transactionNumber,
+            long counter,
+            Function<Instant, byte[]> encode) {
         Instant logTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        byte[] message = encode.apply(logTime);
         TseLogEntity log = new TseLogEntity();
         log.tssId = tss.id;
         log.signatureCounter = counter;
@@ -322,14 +335,60 @@ public class SoftwareTse implements TseProvider {
         log.clientId = clientSerial;
         log.transactionNumber = transactionNumber;
         log.logTime = logTime;
-        log.message = message;
-        return log.persist()
-                .map(x -> new SignedLog(
-                        transactionNumber == null ? 0 : transactionNumber,
-                        counter,
-                        logTime,
-                        LogMessage.parse(message).signatureValue(),
-                        message));
+        log.message = encode.apply(logTime);
+        return log;
+    }
+
+    private static SignedLog signed(TseLogEntity log) {
+        return new SignedLog(
+                log.transactionNumber == null ? 0 : log.transactionNumber,
+                log.signatureCounter,
+                log.logTime,
+                LogMessage.parse(log.message).signatureValue(),
+                log.message);
+    }
+
+    /**
+     * StartTransaction and FinishTransaction of one receipt, signed here without a statement, on a TSS whose
+     * row the caller has locked in its transaction and read with its counters: the counters advance on
+     * {@code tss}, and the two logs are added to {@code logs}; the caller stores both in that transaction
+     * (grouped completes). Null when this TSE would not sign now without asking the database — a fault is
+     * injected, the TSS is not active, or the client's registration has not been seen by this process — and
+     * the caller then takes the path that calls {@link #startTransaction} and {@link #finishTransaction}.
+     */
+    @Override
+    public boolean signsHeld() {
+        return fault.get() == TseConfig.Fault.NONE;
+    }
+
+    @Override
+    public SignedLog[] signHeld(
+            TssEntity tss, String clientSerial, String processType, byte[] processData, List<TseLogEntity> logs) {
+        if (fault.get() != TseConfig.Fault.NONE
+                || !"INITIALIZED".equals(tss.state)
+                || !registered.contains(registration(tss.id, clientSerial))) {
+            return null;
+        }
+        LogMessageWriter writer = writer(tss);
+        long transaction = ++tss.transactionCounter;
+        SignedLog[] out = new SignedLog[2];
+        int i = 0;
+        for (String operation : List.of("StartTransaction", "FinishTransaction")) {
+            long counter = ++tss.signatureCounter;
+            byte[] data = i == 0 ? new byte[0] : processData;
+            TseLogEntity log = log(
+                    tss,
+                    "transaction",
+                    operation,
+                    clientSerial,
+                    transaction,
+                    counter,
+                    time -> writer.transactionLog(
+                            operation, clientSerial, data, processType, transaction, counter, time));
+            logs.add(log);
+            out[i++] = signed(log);
+        }
+        return out;
     }
 
     /** One writer per TSS: the key is decrypted once, not for every log. */

@@ -2,6 +2,7 @@ package com.openfiskal.fiscalization.tse;
 
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The technical security system behind the KassenSichV signatures. The software TSE implements it for
@@ -23,6 +24,22 @@ public interface TseProvider {
     /** FinishTransaction of a started transaction, with the final processType and processData. */
     Uni<SignedLog> finishTransaction(
             String tssId, String clientSerial, long transactionNumber, String processType, byte[] processData);
+
+    /**
+     * StartTransaction and FinishTransaction of one receipt signed in this process, under the lock of a TSS
+     * row the caller holds, without a statement: the logs go to {@code logs} for the caller to store. Null
+     * when this provider does not sign that way (a remote TSE) or would not now; the caller then uses
+     * {@link #startTransaction} and {@link #finishTransaction}.
+     */
+    /** Whether {@link #signHeld} would sign now: callers that could group their work ask first. */
+    default boolean signsHeld() {
+        return false;
+    }
+
+    default SignedLog[] signHeld(
+            TssEntity tss, String clientSerial, String processType, byte[] processData, List<TseLogEntity> logs) {
+        return null;
+    }
 
     /** Authenticates as admin, deregisters the client and disables the TSS. */
     Uni<Void> decommission(String tssId, String clientSerial);

@@ -91,6 +91,28 @@ public class TseSigning {
                 });
     }
 
+    /**
+     * The receipt signed in this process under the lock of {@code tss} that the caller holds (see {@link
+     * TseProvider#signHeld}), its logs added to {@code logs}; null when the provider does not sign that way now.
+     */
+    public Signed signHeld(RegisterEntity register, TssEntity tss, String processData, List<TseLogEntity> logs) {
+        Timer.Sample sample = Timer.start(registry);
+        TseProvider.SignedLog[] signed = tse.signHeld(
+                tss,
+                register.clientSerialNumber,
+                ProcessData.PROCESS_TYPE,
+                processData.getBytes(StandardCharsets.UTF_8),
+                logs);
+        if (signed == null) {
+            return null;
+        }
+        // both logs are signed in this one call: it is measured once, as the Finish the till waits for
+        sample.stop(timers.get("finish/signed"));
+        long transaction = signed[0].transactionNumber();
+        return new Signed(
+                fiscalInformation(register, processData, transaction, logEvent(signed[0]), signed[1]), transaction);
+    }
+
     private Uni<Outcome> finish(RegisterEntity register, String processData, long transaction, ObjectNode startEvent) {
         return timed(
                         "finish",

@@ -16,6 +16,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -25,8 +27,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -79,14 +87,12 @@ public class Idempotency {
             return action.get();
         }
         if (!KEY.matcher(call.key()).matches()) {
-            return Uni.createFrom()
-                    .failure(ApiException.invalid(
-                            "Idempotency-Key",
-                            "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces."));
+            return Uni.createFrom().failure(malformedKey());
         }
-        String scope = caller.tenantId() + "|" + merchantOrEmpty() + "|" + call.route();
-        String fingerprint = fingerprint(call);
-        String requestId = currentRequestId();
+        Claim c = claim(call);
+        String scope = c.scope();
+        String fingerprint = c.fingerprint();
+        String requestId = c.requestId();
         return Panache.withTransaction(() -> claim(scope, call.key(), fingerprint, requestId)
                         .flatMap(claimed -> {
                             if (!claimed) {
@@ -112,6 +118,119 @@ public class Idempotency {
                         "A request with this Idempotency-Key is still running. Retry shortly.",
                         Map.of(),
                         Map.of("Retry-After", "1")));
+    }
+
+    private static ApiException malformedKey() {
+        return ApiException.invalid(
+                "Idempotency-Key", "Idempotency-Key must be 1 to 255 printable ASCII characters without spaces.");
+    }
+
+    /**
+     * What a call's record is stored under and checked against; read on the request's thread (the caller).
+     * Claims are told apart by identity: two duplicate requests may have equal ones.
+     */
+    public record Claim(String scope, String key, String fingerprint, String requestId) {}
+
+    /**
+     * The call's record, for a writer that claims and stores it in a transaction of its own on the SQL client
+     * ({@link #claim(SqlConnection, List, OffsetDateTime)}); null when no key was sent; 400 for a malformed key.
+     */
+    public Claim claimOf(IdempotentCall call) {
+        if (call.key() == null) {
+            return null;
+        }
+        if (!KEY.matcher(call.key()).matches()) {
+            throw malformedKey();
+        }
+        return claim(call);
+    }
+
+    private Claim claim(IdempotentCall call) {
+        return new Claim(
+                caller.tenantId() + "|" + merchantOrEmpty() + "|" + call.route(),
+                call.key(),
+                fingerprint(call),
+                currentRequestId());
+    }
+
+    /**
+     * Inserts the records of several calls in one statement, keys in one order (so that two such
+     * transactions cannot wait for each other), and returns those inserted. A key already taken, also by an
+     * expired record, is not claimed: that call takes {@link #run}, which waits, replays or removes it. Of
+     * two claims of one key in the list, the first is claimed. The set compares by identity.
+     */
+    public Uni<Set<Claim>> claim(SqlConnection c, List<Claim> claims, OffsetDateTime now) {
+        List<Claim> sorted = claims.stream()
+                .sorted(Comparator.comparing(Claim::scope).thenComparing(Claim::key))
+                .toList();
+        int n = sorted.size();
+        String[] scopes = new String[n];
+        String[] keys = new String[n];
+        String[] fingerprints = new String[n];
+        String[] requestIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            scopes[i] = sorted.get(i).scope();
+            keys[i] = sorted.get(i).key();
+            fingerprints[i] = sorted.get(i).fingerprint();
+            requestIds[i] = sorted.get(i).requestId();
+        }
+        return c.preparedQuery("""
+                        INSERT INTO idempotency_records (scope, idempotency_key, fingerprint, request_id, created_at, expires_at)
+                        SELECT s, k, f, r, $5, $6 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(s, k, f, r, i)
+                         ORDER BY i
+                        ON CONFLICT (scope, idempotency_key) DO NOTHING
+                        RETURNING scope, idempotency_key""")
+                .execute(Tuple.of(scopes, keys, fingerprints, requestIds, now, now.plus(config.retention())))
+                .map(rows -> {
+                    Set<String> inserted = new HashSet<>();
+                    rows.forEach(r -> inserted.add(r.getString(0) + '\n' + r.getString(1)));
+                    Set<Claim> out = Collections.newSetFromMap(new IdentityHashMap<>());
+                    for (Claim cl : sorted) {
+                        if (inserted.remove(cl.scope() + '\n' + cl.key())) {
+                            out.add(cl);
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Settles claims taken by {@link #claim(SqlConnection, List, OffsetDateTime)}: an outcome {@link #storable}
+     * is stored, any other — and a null one, a call given back to run by {@link #run} — frees the key (API.md
+     * §2.9). Returns each response as the first answer sends it, in a map by identity like {@code outcomes}.
+     */
+    public Uni<Map<Claim, Response>> settle(SqlConnection c, Map<Claim, Response> outcomes) {
+        List<Tuple> stored = new ArrayList<>();
+        List<Tuple> released = new ArrayList<>();
+        Map<Claim, Response> sent = new IdentityHashMap<>();
+        for (Map.Entry<Claim, Response> e : outcomes.entrySet()) {
+            Claim cl = e.getKey();
+            Response r = e.getValue();
+            if (r != null && storable(r)) {
+                Stored s;
+                try {
+                    s = stored(r);
+                } catch (JsonProcessingException ex) {
+                    return Uni.createFrom().failure(ex);
+                }
+                stored.add(Tuple.of(cl.scope(), cl.key(), r.getStatus(), s.headersJson(), s.body()));
+                sent.put(cl, s.response());
+            } else {
+                released.add(Tuple.of(cl.scope(), cl.key()));
+                sent.put(cl, r);
+            }
+        }
+        Uni<Void> store = stored.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : c.preparedQuery("""
+                        UPDATE idempotency_records SET response_status = $3, response_headers = $4, response_body = $5
+                         WHERE scope = $1 AND idempotency_key = $2""").executeBatch(stored).replaceWithVoid();
+        Uni<Void> release = released.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : c.preparedQuery("DELETE FROM idempotency_records WHERE scope = $1 AND idempotency_key = $2")
+                        .executeBatch(released)
+                        .replaceWithVoid();
+        return Uni.combine().all().unis(store, release).discardItems().replaceWith(sent);
     }
 
     /**
@@ -195,12 +314,35 @@ public class Idempotency {
                 .build();
     }
 
-    /**
-     * Stores the outcome and returns the response with its body as the stored JSON text: serialised once,
-     * here, instead of once for the record and again by the REST layer; the first answer and every replay
-     * are then the same bytes.
-     */
+    /** Stores the outcome and returns the response with its body as the stored JSON text. */
     private Uni<Response> store(String scope, String key, Response response) {
+        Stored s;
+        try {
+            s = stored(response);
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("""
+                UPDATE idempotency_records SET response_status = ?3, response_headers = ?4, response_body = ?5
+                 WHERE scope = ?1 AND idempotency_key = ?2""")
+                        .setParameter(1, scope)
+                        .setParameter(2, key)
+                        .setParameter(3, response.getStatus())
+                        .setParameter(4, s.headersJson())
+                        .setParameter(5, s.body())
+                        .executeUpdate())
+                .replaceWith(s.response());
+    }
+
+    /** An outcome as it is stored, and the response with its body as that stored JSON text. */
+    private record Stored(String headersJson, String body, Response response) {}
+
+    /**
+     * Serialised once, here, instead of once for the record and again by the REST layer; the first answer
+     * and every replay are then the same bytes.
+     */
+    private Stored stored(Response response) throws JsonProcessingException {
         Map<String, String> headers = new LinkedHashMap<>();
         response.getHeaders().forEach((name, values) -> {
             if (KEPT_HEADERS.stream().anyMatch(h -> h.equalsIgnoreCase(name)) && !values.isEmpty()) {
@@ -210,25 +352,12 @@ public class Idempotency {
         if (response.getMediaType() != null) {
             headers.put("Content-Type", response.getMediaType().toString());
         }
-        String headersJson;
-        String body;
-        try {
-            headersJson = mapper.writeValueAsString(headers);
-            body = response.hasEntity() ? mapper.writeValueAsString(response.getEntity()) : null;
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(e);
-        }
-        return Panache.getSession()
-                .flatMap(s -> s.createNativeQuery("""
-                UPDATE idempotency_records SET response_status = ?3, response_headers = ?4, response_body = ?5
-                 WHERE scope = ?1 AND idempotency_key = ?2""")
-                        .setParameter(1, scope)
-                        .setParameter(2, key)
-                        .setParameter(3, response.getStatus())
-                        .setParameter(4, headersJson)
-                        .setParameter(5, body)
-                        .executeUpdate())
-                .replaceWith(() -> body == null
+        String headersJson = mapper.writeValueAsString(headers);
+        String body = response.hasEntity() ? mapper.writeValueAsString(response.getEntity()) : null;
+        return new Stored(
+                headersJson,
+                body,
+                body == null
                         ? response
                         : Response.fromResponse(response)
                                 .entity(body)
@@ -250,7 +379,8 @@ public class Idempotency {
                 .replaceWithVoid();
     }
 
-    private static boolean storable(Response r) {
+    /** Whether an outcome is kept and replayed: success, and the 422s that a retry would meet again. */
+    public static boolean storable(Response r) {
         if (r.getStatus() >= 200 && r.getStatus() < 300) {
             return true;
         }
@@ -260,7 +390,8 @@ public class Idempotency {
         return false;
     }
 
-    private static boolean storable422(ApiException e) {
+    /** Whether a refusal is kept and replayed, as {@link #storable(Response)} says of its response. */
+    public static boolean storable422(ApiException e) {
         return e.status() == 422 && !UNSTORED_422.contains(e.code().code());
     }
 

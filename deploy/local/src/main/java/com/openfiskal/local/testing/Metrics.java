@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Reads a metric of the service under test from its Prometheus endpoint: the sum of the series with these
- * labels (0 when none exists yet). Tests compare it before and after what they do.
+ * labels, or of every series with no labels given (0 when none exists yet). Tests compare it before and after what they do.
  */
 public final class Metrics {
 
@@ -16,7 +16,7 @@ public final class Metrics {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         double sum = 0;
         for (String line : text.split("\n")) {
-            if (line.startsWith(name + "{")
+            if ((line.startsWith(name + "{") || labels.isEmpty() && line.startsWith(name + " "))
                     && labels.entrySet().stream()
                             .allMatch(l -> line.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
