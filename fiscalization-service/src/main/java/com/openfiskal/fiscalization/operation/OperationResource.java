@@ -22,13 +22,19 @@ public class OperationResource implements OperationsApi {
     static final String VOID_ROUTE = "PATCH /v1/operations/{id}/void";
 
     private final OperationService operations;
+    private final CreateGroups creates;
     private final CompleteGroups completes;
     private final OperationJson json;
     private final Idempotency idempotency;
 
     public OperationResource(
-            OperationService operations, CompleteGroups completes, OperationJson json, Idempotency idempotency) {
+            OperationService operations,
+            CreateGroups creates,
+            CompleteGroups completes,
+            OperationJson json,
+            Idempotency idempotency) {
         this.operations = operations;
+        this.creates = creates;
         this.completes = completes;
         this.json = json;
         this.idempotency = idempotency;
@@ -36,11 +42,16 @@ public class OperationResource implements OperationsApi {
 
     @Override
     public CompletionStage<Response> createOperation(String merchant, String idempotencyKey, JsonNode body) {
-        return Responses.async(idempotency.run(
-                IdempotentCall.of("POST /v1/operations", idempotencyKey, body),
-                () -> operations
-                        .create(body)
-                        .map(o -> Responses.created(json.render(o), o.resourceVersion, "/v1/operations/" + o.id))));
+        IdempotentCall call = IdempotentCall.of("POST /v1/operations", idempotencyKey, body);
+        return Responses.async(creates.create(
+                call,
+                body,
+                () -> idempotency.run(
+                        call,
+                        () -> operations
+                                .create(body)
+                                .map(o -> Responses.created(
+                                        json.render(o), o.resourceVersion, "/v1/operations/" + o.id)))));
     }
 
     @Override

@@ -110,11 +110,35 @@ public class OperationService {
 
     // --- create -----------------------------------------------------------------------------------
 
+    /** A goods movement's create as far as it is checked before anything is read. */
+    record Goods(String type, String source, boolean pos, GoodsMovementCreate in) {}
+
     @WithTransaction
     public Uni<OperationEntity> create(JsonNode body) {
+        Goods g = goods(body);
+        if (g == null) {
+            return sessions.create(requests.type(body), body);
+        }
+        Uni<RegisterEntity> register = g.pos()
+                ? registers.visible(g.in().getRegisterId(), LockModeType.PESSIMISTIC_WRITE)
+                : Uni.createFrom().nullItem();
+        return register.flatMap(r -> related(g.in()).flatMap(rel -> {
+            Uni<SessionEntity> session = r == null ? Uni.createFrom().nullItem() : sessions.inProgress(r);
+            return session.flatMap(s -> {
+                OperationEntity o = goodsMovement(g, r, rel, s, caller.merchantId(), caller::requireActiveMerchant);
+                return o.persist().replaceWith(o);
+            });
+        }));
+    }
+
+    /**
+     * The body of a goods movement checked as far as it can be without reading anything (the type, the
+     * schema, the source, the type's shape rules), or null for a session event.
+     */
+    Goods goods(JsonNode body) {
         String type = requests.type(body);
         if (!OperationRequests.GOODS.contains(type)) {
-            return sessions.create(type, body);
+            return null;
         }
         GoodsMovementCreate in = requests.bind(body, GoodsMovementCreate.class);
         String source = in.getSource().toUpperCase(Locale.ROOT);
@@ -123,50 +147,56 @@ public class OperationService {
         }
         boolean pos = "POS".equals(source);
         GoodsMovementRules.shape(type, pos, in);
-        Uni<RegisterEntity> register = pos
-                ? registers.visible(in.getRegisterId(), LockModeType.PESSIMISTIC_WRITE)
-                : Uni.createFrom().nullItem();
-        return register.flatMap(r -> related(in).flatMap(rel -> {
-            if (rel != null
-                    && (!Set.of("SALE", "EXCHANGE").contains(rel.type)
-                            || !"COMPLETED".equals(rel.status)
-                            || !rel.currency.equals(in.getCurrency()))) {
-                throw ApiException.rule(
-                        "related_operation_invalid",
-                        "/related_operation_id",
-                        "The related operation must be a COMPLETED SALE or EXCHANGE in the same currency.");
+        return new Goods(type, source, pos, in);
+    }
+
+    /**
+     * The rest of the create's rules, on what was read — the register (visible, locked), the related
+     * operation and the register's session in progress — and the new operation, not yet stored.
+     * {@code activeMerchant} throws when the caller's merchant is inactive.
+     */
+    OperationEntity goodsMovement(
+            Goods g,
+            RegisterEntity r,
+            OperationEntity rel,
+            SessionEntity s,
+            String merchantId,
+            Runnable activeMerchant) {
+        GoodsMovementCreate in = g.in();
+        if (rel != null
+                && (!Set.of("SALE", "EXCHANGE").contains(rel.type)
+                        || !"COMPLETED".equals(rel.status)
+                        || !rel.currency.equals(in.getCurrency()))) {
+            throw ApiException.rule(
+                    "related_operation_invalid",
+                    "/related_operation_id",
+                    "The related operation must be a COMPLETED SALE or EXCHANGE in the same currency.");
+        }
+        activeMerchant.run();
+        if (r != null && !"active".equals(r.status)) {
+            throw new ApiException(ErrorCode.CONFLICT, "The register is inactive.");
+        }
+        if (r != null) {
+            if (s == null) {
+                throw new ApiException(ErrorCode.REGISTER_NO_OPEN_SESSION, "The register has no session in progress.");
             }
-            caller.requireActiveMerchant();
-            if (r != null && !"active".equals(r.status)) {
-                throw new ApiException(ErrorCode.CONFLICT, "The register is inactive.");
+            if ("counted".equals(s.status)) {
+                throw SessionService.invalidState(
+                        "The session is counted (frozen); only SESSION_CLOSE is accepted.", s.id);
             }
-            Uni<SessionEntity> session = r == null ? Uni.createFrom().nullItem() : sessions.inProgress(r);
-            return session.flatMap(s -> {
-                if (r != null) {
-                    if (s == null) {
-                        throw new ApiException(
-                                ErrorCode.REGISTER_NO_OPEN_SESSION, "The register has no session in progress.");
-                    }
-                    if ("counted".equals(s.status)) {
-                        throw SessionService.invalidState(
-                                "The session is counted (frozen); only SESSION_CLOSE is accepted.", s.id);
-                    }
-                    if (in.getSessionId() != null && !in.getSessionId().equals(s.id)) {
-                        throw SessionService.invalidState(
-                                "session_id is not the session in progress on the register.", s.id);
-                    }
-                }
-                boolean kassenSichV = r != null && KASSENSICHV.equals(r.regime);
-                GoodsMovementRules.amounts(type, kassenSichV, in);
-                if (s != null) {
-                    SessionService.requireCurrency(s, in.getCurrency());
-                }
-                if (kassenSichV) {
-                    GoodsMovementRules.regime(in, in.getCurrency());
-                }
-                return persistGoods(type, source, in, r, s);
-            });
-        }));
+            if (in.getSessionId() != null && !in.getSessionId().equals(s.id)) {
+                throw SessionService.invalidState("session_id is not the session in progress on the register.", s.id);
+            }
+        }
+        boolean kassenSichV = r != null && KASSENSICHV.equals(r.regime);
+        GoodsMovementRules.amounts(g.type(), kassenSichV, in);
+        if (s != null) {
+            SessionService.requireCurrency(s, in.getCurrency());
+        }
+        if (kassenSichV) {
+            GoodsMovementRules.regime(in, in.getCurrency());
+        }
+        return newGoods(g.type(), g.source(), in, r, s, merchantId);
     }
 
     private Uni<OperationEntity> related(GoodsMovementCreate in) {
@@ -179,12 +209,12 @@ public class OperationService {
         return visible(in.getRelatedOperationId(), LockModeType.NONE, "Related operation");
     }
 
-    private Uni<OperationEntity> persistGoods(
-            String type, String source, GoodsMovementCreate in, RegisterEntity r, SessionEntity s) {
+    private OperationEntity newGoods(
+            String type, String source, GoodsMovementCreate in, RegisterEntity r, SessionEntity s, String merchantId) {
         Instant now = Timestamps.now();
         OperationEntity o = new OperationEntity();
         o.id = Ids.next(Ids.OPERATION);
-        o.merchantId = caller.merchantId();
+        o.merchantId = merchantId;
         o.type = type;
         o.source = source;
         o.status = "OPEN";
@@ -203,7 +233,7 @@ public class OperationService {
         o.resourceVersion = 1;
         o.createdAt = now;
         o.updatedAt = now;
-        return o.persist().replaceWith(o);
+        return o;
     }
 
     private ObjectNode goodsDetails(GoodsMovementCreate in) {

@@ -167,12 +167,15 @@ public class RegisterService {
 
     /** A register of the caller's merchant, or 404. */
     public Uni<RegisterEntity> visible(String id, LockModeType lock) {
-        return RegisterEntity.<RegisterEntity>findById(id, lock).map(r -> {
-            if (r == null || r.deletedAt != null || !r.merchantId.equals(caller.merchantId())) {
-                throw ApiException.notFound("Register");
-            }
-            return r;
-        });
+        return RegisterEntity.<RegisterEntity>findById(id, lock).map(r -> visible(r, caller.merchantId()));
+    }
+
+    /** {@code r} when it exists for merchant {@code merchantId}, else 404. */
+    public static RegisterEntity visible(RegisterEntity r, String merchantId) {
+        if (r == null || r.deletedAt != null || !r.merchantId.equals(merchantId)) {
+            throw ApiException.notFound("Register");
+        }
+        return r;
     }
 
     private Uni<Void> publish(RegisterEntity r) {

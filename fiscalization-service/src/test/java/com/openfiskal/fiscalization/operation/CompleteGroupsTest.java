@@ -29,7 +29,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * Completes written as one group (CompleteGroups): while the register's TSS row is locked from outside,
+ * Completes written as one group (CompleteGroups, GroupWriter): while the register's TSS row is locked from outside,
  * the completes sent meanwhile queue up; released, they are written together in one transaction. Each
  * member still gets its own answer — a signature, a 412, a 422 stored under its key — and only the signed
  * ones change anything; the TSS's counters stay gap-free.
@@ -40,6 +40,7 @@ class CompleteGroupsTest {
     private static final int SIGNED = 6;
     private static final int STALE = 3;
     private static final int UNPAID = 3;
+    private static final Map<String, String> COMPLETE = Map.of("write", "complete");
 
     @Inject
     Pool pool;
@@ -59,9 +60,9 @@ class CompleteGroupsTest {
                 .iterator()
                 .next()
                 .getString(0);
-        double groupsBefore = Metrics.value("openfiskal_complete_groups_size_count", Map.of());
-        double membersBefore = Metrics.value("openfiskal_complete_groups_size_sum", Map.of());
-        double aloneBefore = Metrics.value("openfiskal_complete_groups_alone_total", Map.of());
+        double groupsBefore = Metrics.value("openfiskal_write_groups_size_count", COMPLETE);
+        double membersBefore = Metrics.value("openfiskal_write_groups_size_sum", COMPLETE);
+        double aloneBefore = Metrics.value("openfiskal_write_groups_alone_total", COMPLETE);
 
         // the writers wait on the TSS while the others queue
         SqlConnection holder = pool.getConnection().await().indefinitely();
@@ -87,7 +88,7 @@ class CompleteGroupsTest {
         }
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
-                .until(() -> Metrics.value("openfiskal_complete_groups_waiting", Map.of()) >= ids.size() - 2);
+                .until(() -> Metrics.value("openfiskal_write_groups_waiting", COMPLETE) >= ids.size() - 2);
         holder.query("COMMIT").execute().await().indefinitely();
         holder.close().await().indefinitely();
 
@@ -97,13 +98,13 @@ class CompleteGroupsTest {
         }
         tills.shutdown();
         // the released queue was written in groups larger than one
-        double groups = Metrics.value("openfiskal_complete_groups_size_count", Map.of()) - groupsBefore;
-        double members = Metrics.value("openfiskal_complete_groups_size_sum", Map.of()) - membersBefore;
+        double groups = Metrics.value("openfiskal_write_groups_size_count", COMPLETE) - groupsBefore;
+        double members = Metrics.value("openfiskal_write_groups_size_sum", COMPLETE) - membersBefore;
         assertEquals(ids.size(), members, "every complete went through a group");
         assertTrue(groups < members, "completes were grouped: " + groups + " groups for " + members);
         assertEquals(
                 aloneBefore,
-                Metrics.value("openfiskal_complete_groups_alone_total", Map.of()),
+                Metrics.value("openfiskal_write_groups_alone_total", COMPLETE),
                 "each was decided in its group, none handed to the one-by-one path");
 
         long lastTransaction = 0;
