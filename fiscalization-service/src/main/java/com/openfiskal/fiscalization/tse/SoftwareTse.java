@@ -277,9 +277,20 @@ public class SoftwareTse implements TseProvider {
             byte[] processData,
             String processType,
             long transaction) {
+        return store(transactionLogEntity(tss, operation, clientSerial, processData, processType, transaction));
+    }
+
+    /** The transaction log signed under the next signature counter of the locked TSS, not yet stored. */
+    private TseLogEntity transactionLogEntity(
+            TssEntity tss,
+            String operation,
+            String clientSerial,
+            byte[] processData,
+            String processType,
+            long transaction) {
         LogMessageWriter writer = writer(tss);
         long counter = ++tss.signatureCounter;
-        return store(
+        return log(
                 tss,
                 "transaction",
                 operation,
@@ -294,26 +305,18 @@ public class SoftwareTse implements TseProvider {
     private Uni<SignedLog> systemLog(TssEntity tss, String operation, byte[] parameters) {
         LogMessageWriter writer = writer(tss);
         long counter = ++tss.signatureCounter;
-        return store(
+        return store(log(
                 tss,
                 "system",
                 operation,
                 null,
                 null,
                 counter,
-                time -> writer.systemLog(operation, parameters, counter, time));
+                time -> writer.systemLog(operation, parameters, counter, time)));
     }
 
-    /** Signs under the counter just taken and stores the log under it. */
-    private Uni<SignedLog> store(
-            TssEntity tss,
-            String logType,
-            String operation,
-            String clientSerial,
-            Long transactionNumber,
-            long counter,
-            Function<Instant, byte[]> encode) {
-        TseLogEntity log = log(tss, logType, operation, clientSerial, transactionNumber, counter, encode);
+    /** Stores a log signed by {@link #log}. */
+    private static Uni<SignedLog> store(TseLogEntity log) {
         return log.persist().map(x -> signed(log));
     }
 
@@ -369,26 +372,14 @@ public class SoftwareTse implements TseProvider {
                 || !registered.contains(registration(tss.id, clientSerial))) {
             return null;
         }
-        LogMessageWriter writer = writer(tss);
         long transaction = ++tss.transactionCounter;
-        SignedLog[] out = new SignedLog[2];
-        int i = 0;
-        for (String operation : List.of("StartTransaction", "FinishTransaction")) {
-            long counter = ++tss.signatureCounter;
-            byte[] data = i == 0 ? new byte[0] : processData;
-            TseLogEntity log = log(
-                    tss,
-                    "transaction",
-                    operation,
-                    clientSerial,
-                    transaction,
-                    counter,
-                    time -> writer.transactionLog(
-                            operation, clientSerial, data, processType, transaction, counter, time));
-            logs.add(log);
-            out[i++] = signed(log);
-        }
-        return out;
+        TseLogEntity start =
+                transactionLogEntity(tss, "StartTransaction", clientSerial, new byte[0], processType, transaction);
+        TseLogEntity finish =
+                transactionLogEntity(tss, "FinishTransaction", clientSerial, processData, processType, transaction);
+        logs.add(start);
+        logs.add(finish);
+        return new SignedLog[] {signed(start), signed(finish)};
     }
 
     /** One writer per TSS: the key is decrypted once, not for every log. */

@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openfiskal.fiscalization.support.FiscalVerifier;
+import com.openfiskal.fiscalization.support.GroupProbe;
 import com.openfiskal.fiscalization.support.Pos;
-import com.openfiskal.local.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,7 +37,6 @@ class CompleteGroupsTest {
     private static final int SIGNED = 6;
     private static final int STALE = 3;
     private static final int UNPAID = 3;
-    private static final Map<String, String> COMPLETE = Map.of("write", "complete");
 
     @Inject
     Pool pool;
@@ -60,17 +56,8 @@ class CompleteGroupsTest {
                 .iterator()
                 .next()
                 .getString(0);
-        double groupsBefore = Metrics.value("openfiskal_write_groups_size_count", COMPLETE);
-        double membersBefore = Metrics.value("openfiskal_write_groups_size_sum", COMPLETE);
-        double aloneBefore = Metrics.value("openfiskal_write_groups_alone_total", COMPLETE);
-
         // the writers wait on the TSS while the others queue
-        SqlConnection holder = pool.getConnection().await().indefinitely();
-        holder.query("BEGIN").execute().await().indefinitely();
-        holder.preparedQuery("SELECT 1 FROM tse_tss WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(tss))
-                .await()
-                .indefinitely();
+        GroupProbe probe = GroupProbe.hold(pool, "complete", "tse_tss", tss);
         ExecutorService tills = Executors.newFixedThreadPool(ids.size());
         List<Callable<Response>> calls = new ArrayList<>();
         List<String> keys = new ArrayList<>();
@@ -86,11 +73,8 @@ class CompleteGroupsTest {
         for (Callable<Response> c : calls) {
             answers.add(tills.submit(c));
         }
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> Metrics.value("openfiskal_write_groups_waiting", COMPLETE) >= ids.size() - 2);
-        holder.query("COMMIT").execute().await().indefinitely();
-        holder.close().await().indefinitely();
+        probe.awaitWaiting(ids.size() - 2);
+        probe.release();
 
         List<Response> got = new ArrayList<>();
         for (Future<Response> f : answers) {
@@ -98,14 +82,9 @@ class CompleteGroupsTest {
         }
         tills.shutdown();
         // the released queue was written in groups larger than one
-        double groups = Metrics.value("openfiskal_write_groups_size_count", COMPLETE) - groupsBefore;
-        double members = Metrics.value("openfiskal_write_groups_size_sum", COMPLETE) - membersBefore;
-        assertEquals(ids.size(), members, "every complete went through a group");
-        assertTrue(groups < members, "completes were grouped: " + groups + " groups for " + members);
-        assertEquals(
-                aloneBefore,
-                Metrics.value("openfiskal_write_groups_alone_total", COMPLETE),
-                "each was decided in its group, none handed to the one-by-one path");
+        assertEquals(ids.size(), probe.members(), "every complete went through a group");
+        assertTrue(probe.groups() < probe.members(), "completes were grouped: " + probe.groups() + " groups");
+        assertEquals(0, probe.alone(), "each was decided in its group, none handed to the one-by-one path");
 
         long lastTransaction = 0;
         for (int i = 0; i < ids.size(); i++) {

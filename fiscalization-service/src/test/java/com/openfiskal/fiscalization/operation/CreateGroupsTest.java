@@ -5,15 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openfiskal.fiscalization.support.GroupProbe;
 import com.openfiskal.fiscalization.support.Pos;
-import com.openfiskal.local.testing.Metrics;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +34,6 @@ class CreateGroupsTest {
     private static final int ACCEPTED = 6;
     private static final int WRONG_SESSION = 3;
     private static final int WRONG_CURRENCY = 3;
-    private static final Map<String, String> CREATE = Map.of("write", "create");
 
     @Inject
     Pool pool;
@@ -46,17 +42,8 @@ class CreateGroupsTest {
     void shouldAnswerEachMemberOfAGroupAsIfItRanAlone() throws Throwable {
         Pos pos = Pos.fiscalized();
         pos.open("0.00").then().statusCode(201);
-        double groupsBefore = Metrics.value("openfiskal_write_groups_size_count", CREATE);
-        double membersBefore = Metrics.value("openfiskal_write_groups_size_sum", CREATE);
-        double aloneBefore = Metrics.value("openfiskal_write_groups_alone_total", CREATE);
-
         // the writers wait on the register while the others queue
-        SqlConnection holder = pool.getConnection().await().indefinitely();
-        holder.query("BEGIN").execute().await().indefinitely();
-        holder.preparedQuery("SELECT 1 FROM registers WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(pos.register()))
-                .await()
-                .indefinitely();
+        GroupProbe probe = GroupProbe.hold(pool, "create", "registers", pos.register());
         int n = ACCEPTED + WRONG_SESSION + WRONG_CURRENCY;
         ExecutorService tills = Executors.newFixedThreadPool(n);
         List<Future<Response>> answers = new ArrayList<>();
@@ -75,25 +62,17 @@ class CreateGroupsTest {
             bodies.add(body);
             answers.add(tills.submit(() -> pos.post(body, key)));
         }
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> Metrics.value("openfiskal_write_groups_waiting", CREATE) >= n - 2);
-        holder.query("COMMIT").execute().await().indefinitely();
-        holder.close().await().indefinitely();
+        probe.awaitWaiting(n - 2);
+        probe.release();
         List<Response> got = new ArrayList<>();
         for (Future<Response> f : answers) {
             got.add(f.get());
         }
         tills.shutdown();
 
-        double groups = Metrics.value("openfiskal_write_groups_size_count", CREATE) - groupsBefore;
-        double members = Metrics.value("openfiskal_write_groups_size_sum", CREATE) - membersBefore;
-        assertEquals(n, members, "every create went through a group");
-        assertTrue(groups < members, "creates were grouped: " + groups + " groups for " + members);
-        assertEquals(
-                aloneBefore,
-                Metrics.value("openfiskal_write_groups_alone_total", CREATE),
-                "each was decided in its group, none handed to the one-by-one path");
+        assertEquals(n, probe.members(), "every create went through a group");
+        assertTrue(probe.groups() < probe.members(), "creates were grouped: " + probe.groups() + " groups");
+        assertEquals(0, probe.alone(), "each was decided in its group, none handed to the one-by-one path");
 
         List<String> created = new ArrayList<>();
         for (int i = 0; i < n; i++) {
