@@ -243,14 +243,14 @@ public class CompleteGroups {
             ArrayNode legs = operations.paymentLegs(m.payments(), m.processedAt());
             OperationService.requireFiscalized(r);
             TssEntity t = r.tssId == null ? null : tss.get(r.tssId);
-            if (t == null || !"INITIALIZED".equals(t.state)) {
+            if (t == null) {
                 return GroupWriter.ALONE; // tse_client_missing: the one-by-one path fails the register
             }
             String processData =
                     ProcessData.receipt(OperationService.lines(details), o.tipAmount, OperationService.legsOf(legs));
             TseSigning.Signed s = signing.signHeld(r, t, processData, writes.logs);
             if (s == null) {
-                return GroupWriter.ALONE;
+                return GroupWriter.ALONE; // a TSS not active (tse_client_missing too), a fault, a new client
             }
             writes.tss.put(t.id, t);
             signer.signed(o, s);

@@ -52,12 +52,14 @@ public class OperationEvents {
      */
     public Uni<ObjectNode> operation(String type, OperationEntity o, String tenantId) {
         return issuer(o.merchantId, o.locationId, o.registerId).flatMap(issuer -> {
-            ObjectNode rendered = json.render(o);
-            String key = o.registerId != null ? o.registerId : o.merchantId;
+            Written w;
+            try {
+                w = written(type, o, tenantId, issuer);
+            } catch (JsonProcessingException e) {
+                return Uni.createFrom().failure(e);
+            }
             metrics.outcome(o, VOIDED.equals(type) ? "voided" : "completed");
-            return outbox.add(
-                            Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data(rendered, issuer))
-                    .replaceWith(rendered);
+            return w.event().persist().invoke(outbox::written).replaceWith(w.rendered());
         });
     }
 
@@ -76,25 +78,18 @@ public class OperationEvents {
             LocationEntity location,
             RegisterEntity register)
             throws JsonProcessingException {
-        ObjectNode rendered = json.render(o);
-        String key = o.registerId != null ? o.registerId : o.merchantId;
-        return new Written(
-                rendered,
-                outbox.event(
-                        Topics.OPERATIONS,
-                        key,
-                        type,
-                        tenantId,
-                        o.merchantId,
-                        o.registerId,
-                        data(rendered, issuer(merchant, location, register))));
+        return written(type, o, tenantId, issuer(merchant, location, register));
     }
 
-    private ObjectNode data(ObjectNode rendered, ObjectNode issuer) {
+    private Written written(String type, OperationEntity o, String tenantId, ObjectNode issuer)
+            throws JsonProcessingException {
+        ObjectNode rendered = json.render(o);
         ObjectNode data = mapper.createObjectNode();
         data.set("operation", rendered);
         data.set("issuer", issuer);
-        return data;
+        String key = o.registerId != null ? o.registerId : o.merchantId;
+        return new Written(
+                rendered, outbox.event(Topics.OPERATIONS, key, type, tenantId, o.merchantId, o.registerId, data));
     }
 
     /** {@code session.closed}: {@code data} is built by the session code; the master data is added here. */

@@ -351,6 +351,11 @@ public class SoftwareTse implements TseProvider {
                 log.message);
     }
 
+    @Override
+    public boolean signsHeld() {
+        return fault.get() == TseConfig.Fault.NONE;
+    }
+
     /**
      * StartTransaction and FinishTransaction of one receipt, signed here without a statement, on a TSS whose
      * row the caller has locked in its transaction and read with its counters: the counters advance on
@@ -359,11 +364,6 @@ public class SoftwareTse implements TseProvider {
      * injected, the TSS is not active, or the client's registration has not been seen by this process — and
      * the caller then takes the path that calls {@link #startTransaction} and {@link #finishTransaction}.
      */
-    @Override
-    public boolean signsHeld() {
-        return fault.get() == TseConfig.Fault.NONE;
-    }
-
     @Override
     public SignedLog[] signHeld(
             TssEntity tss, String clientSerial, String processType, byte[] processData, List<TseLogEntity> logs) {

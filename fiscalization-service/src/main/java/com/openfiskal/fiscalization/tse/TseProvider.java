@@ -25,17 +25,17 @@ public interface TseProvider {
     Uni<SignedLog> finishTransaction(
             String tssId, String clientSerial, long transactionNumber, String processType, byte[] processData);
 
+    /** Whether {@link #signHeld} would sign now: callers that could group their work ask first. */
+    default boolean signsHeld() {
+        return false;
+    }
+
     /**
      * StartTransaction and FinishTransaction of one receipt signed in this process, under the lock of a TSS
      * row the caller holds, without a statement: the logs go to {@code logs} for the caller to store. Null
      * when this provider does not sign that way (a remote TSE) or would not now; the caller then uses
      * {@link #startTransaction} and {@link #finishTransaction}.
      */
-    /** Whether {@link #signHeld} would sign now: callers that could group their work ask first. */
-    default boolean signsHeld() {
-        return false;
-    }
-
     default SignedLog[] signHeld(
             TssEntity tss, String clientSerial, String processType, byte[] processData, List<TseLogEntity> logs) {
         return null;

@@ -380,7 +380,7 @@ public class Idempotency {
     }
 
     /** Whether an outcome is kept and replayed: success, and the 422s that a retry would meet again. */
-    public static boolean storable(Response r) {
+    private static boolean storable(Response r) {
         if (r.getStatus() >= 200 && r.getStatus() < 300) {
             return true;
         }
@@ -391,7 +391,7 @@ public class Idempotency {
     }
 
     /** Whether a refusal is kept and replayed, as {@link #storable(Response)} says of its response. */
-    public static boolean storable422(ApiException e) {
+    private static boolean storable422(ApiException e) {
         return e.status() == 422 && !UNSTORED_422.contains(e.code().code());
     }
 
