@@ -41,7 +41,7 @@ import java.util.function.Supplier;
 
 /**
  * Completes of POS goods movements written in groups ({@link GroupWriter}): one database transaction of
- * four round trips per group — begin; the idempotency claims, the operations and their TSSs locked
+ * three round trips per group — begin with the idempotency claims, the operations and their TSSs locked
  * (pipelined); every insert and update (batched, pipelined); commit — instead of about fifteen round trips
  * per complete on the one-by-one path.
  *
@@ -112,7 +112,7 @@ public class CompleteGroups {
         this.tse = tse;
         this.outbox = outbox;
         this.metrics = metrics;
-        this.groups = new GroupWriter<>(config, "complete", registry, idempotency, Complete::claim, this::write);
+        this.groups = new GroupWriter<>(config, pool, "complete", registry, idempotency, Complete::claim, this::write);
     }
 
     /**
@@ -148,21 +148,19 @@ public class CompleteGroups {
     /** The group written in one transaction; the answer of each member, or none for those to run alone. */
     private Uni<GroupWriter.Written<Complete>> write(List<GroupWriter.Member<Complete>> group) {
         Writes writes = new Writes();
-        return pool.withTransaction(c -> {
-                    List<String> ids =
-                            group.stream().map(m -> m.request.id()).distinct().toList();
-                    // sent together: the connection pipelines them, and they run in this order
-                    return Uni.combine()
-                            .all()
-                            .unis(groups.claim(c, group), lockOperations(c, ids), lockTss(c, ids))
-                            .asTuple()
-                            .flatMap(t -> groups.decide(
-                                    c,
-                                    group,
-                                    t.getItem1(),
-                                    r -> decide(r, t.getItem2().get(r.id()), t.getItem3(), writes),
-                                    () -> writes.run(c)));
-                })
+        List<String> ids = group.stream().map(m -> m.request.id()).distinct().toList();
+        return groups.transaction(
+                        // sent together: the connection pipelines them, and they run in this order
+                        c -> Uni.combine()
+                                .all()
+                                .unis(groups.claim(c, group), lockOperations(c, ids), lockTss(c, ids))
+                                .asTuple(),
+                        (c, t) -> groups.decide(
+                                c,
+                                group,
+                                t.getItem1(),
+                                r -> decide(r, t.getItem2().get(r.id()), t.getItem3(), writes),
+                                () -> writes.run(c)))
                 .map(answers -> new GroupWriter.Written<>(answers, () -> {
                     // counted once committed: a failed group runs again alone, and would count twice
                     writes.operations.values().forEach(o -> metrics.outcome(o, "completed"));

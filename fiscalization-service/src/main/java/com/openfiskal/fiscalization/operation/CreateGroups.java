@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Creates of POS goods movements written in groups ({@link GroupWriter}): one database transaction of four
- * round trips per group — begin; the idempotency claims and the registers locked with their sessions in
+ * Creates of POS goods movements written in groups ({@link GroupWriter}): one database transaction of three
+ * round trips per group — begin with the idempotency claims and the registers locked with their sessions in
  * progress (pipelined); the operations inserted and the outcomes stored (batched, pipelined); commit —
  * instead of seven round trips per create on the one-by-one path.
  *
@@ -66,7 +66,7 @@ public class CreateGroups {
         this.idempotency = idempotency;
         this.operations = operations;
         this.json = json;
-        this.groups = new GroupWriter<>(config, "create", registry, idempotency, Create::claim, this::write);
+        this.groups = new GroupWriter<>(config, pool, "create", registry, idempotency, Create::claim, this::write);
     }
 
     /**
@@ -97,29 +97,27 @@ public class CreateGroups {
 
     /** The group written in one transaction; the answer of each member, or none for those to run alone. */
     private Uni<GroupWriter.Written<Create>> write(List<GroupWriter.Member<Create>> group) {
-        return pool.withTransaction(c -> {
-                    List<String> ids = group.stream()
-                            .map(m -> m.request.goods().in().getRegisterId())
-                            .distinct()
-                            .toList();
-                    List<Tuple> inserts = new ArrayList<>();
-                    // sent together: the connection pipelines them, and they run in this order
-                    return Uni.combine()
-                            .all()
-                            .unis(groups.claim(c, group), lockRegisters(c, ids))
-                            .asTuple()
-                            .flatMap(t -> groups.decide(
-                                    c,
-                                    group,
-                                    t.getItem1(),
-                                    r -> decide(
-                                            r, t.getItem2().get(r.goods().in().getRegisterId()), inserts),
-                                    () -> inserts.isEmpty()
-                                            ? Uni.createFrom().voidItem()
-                                            : c.preparedQuery(OperationRows.INSERT)
-                                                    .executeBatch(inserts)
-                                                    .replaceWithVoid()));
-                })
+        List<String> ids = group.stream()
+                .map(m -> m.request.goods().in().getRegisterId())
+                .distinct()
+                .toList();
+        List<Tuple> inserts = new ArrayList<>();
+        return groups.transaction(
+                        // sent together: the connection pipelines them, and they run in this order
+                        c -> Uni.combine()
+                                .all()
+                                .unis(groups.claim(c, group), lockRegisters(c, ids))
+                                .asTuple(),
+                        (c, t) -> groups.decide(
+                                c,
+                                group,
+                                t.getItem1(),
+                                r -> decide(r, t.getItem2().get(r.goods().in().getRegisterId()), inserts),
+                                () -> inserts.isEmpty()
+                                        ? Uni.createFrom().voidItem()
+                                        : c.preparedQuery(OperationRows.INSERT)
+                                                .executeBatch(inserts)
+                                                .replaceWithVoid()))
                 .map(answers -> new GroupWriter.Written<>(answers, () -> {}));
     }
 

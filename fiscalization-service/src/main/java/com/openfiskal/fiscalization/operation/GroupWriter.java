@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -108,6 +110,7 @@ final class GroupWriter<T> {
     record Written<T>(Map<Member<T>, Response> answers, Runnable committed) {}
 
     private final Config config;
+    private final Pool pool;
     private final String kind;
     private final Idempotency idempotency;
     private final Function<T, Idempotency.Claim> claimOf;
@@ -123,12 +126,14 @@ final class GroupWriter<T> {
      */
     GroupWriter(
             Config config,
+            Pool pool,
             String kind,
             MeterRegistry registry,
             Idempotency idempotency,
             Function<T, Idempotency.Claim> claimOf,
             Function<List<Member<T>>, Uni<Written<T>>> write) {
         this.config = config;
+        this.pool = pool;
         this.kind = kind;
         this.idempotency = idempotency;
         this.claimOf = claimOf;
@@ -219,6 +224,24 @@ final class GroupWriter<T> {
     }
 
     // --- within a group's transaction -------------------------------------------------------------
+
+    /**
+     * A group's transaction: {@code reads} (claims, row locks) and then {@code writes} (decide and write),
+     * with BEGIN sent together with the reads instead of in a round trip of its own — one round trip of
+     * three fewer for the database to wake up to, for every group. Its writes start only once BEGIN and
+     * every read succeeded; whatever fails, ROLLBACK is sent before the connection goes back to the pool.
+     */
+    <X, R> Uni<R> transaction(Function<SqlConnection, Uni<X>> reads, BiFunction<SqlConnection, X, Uni<R>> writes) {
+        return pool.withConnection(c -> Uni.combine()
+                .all()
+                // subscribed in this order, so BEGIN is queued on the connection before the first read
+                .unis(c.query("BEGIN").execute(), Uni.createFrom().deferred(() -> reads.apply(c)))
+                .asTuple()
+                .flatMap(t -> writes.apply(c, t.getItem2()))
+                .call(() -> c.query("COMMIT").execute())
+                .onFailure()
+                .call(() -> c.query("ROLLBACK").execute().onFailure().recoverWithNull()));
+    }
 
     /** Claims the members' idempotency keys in the group's transaction; the claims taken. */
     Uni<Set<Idempotency.Claim>> claim(SqlConnection c, List<Member<T>> group) {

@@ -73,7 +73,7 @@ class CompleteGroupsTest {
         for (Callable<Response> c : calls) {
             answers.add(tills.submit(c));
         }
-        probe.awaitWaiting(ids.size() - 2);
+        probe.awaitArrived(ids.size());
         probe.release();
 
         List<Response> got = new ArrayList<>();

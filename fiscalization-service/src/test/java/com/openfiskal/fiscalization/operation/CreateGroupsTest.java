@@ -62,7 +62,7 @@ class CreateGroupsTest {
             bodies.add(body);
             answers.add(tills.submit(() -> pos.post(body, key)));
         }
-        probe.awaitWaiting(n - 2);
+        probe.awaitArrived(n);
         probe.release();
         List<Response> got = new ArrayList<>();
         for (Future<Response> f : answers) {

@@ -40,11 +40,15 @@ public final class GroupProbe {
         return new GroupProbe(c, Map.of("write", write));
     }
 
-    /** Waits until {@code n} requests queue for a writer. */
-    public void awaitWaiting(int n) {
+    /**
+     * Waits until {@code n} requests reached the writers: each either queues, or is in a group a writer has
+     * taken, which waits on the held row. (How many a writer takes depends on how many arrived before it
+     * started, so the queue's length alone is not known in advance.)
+     */
+    public void awaitArrived(int n) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(20))
-                .until(() -> Metrics.value("openfiskal_write_groups_waiting", write) >= n);
+                .until(() -> Metrics.value("openfiskal_write_groups_waiting", write) + members() >= n);
     }
 
     public void release() {
