@@ -230,12 +230,20 @@ final class GroupWriter<T> {
      * with BEGIN sent together with the reads instead of in a round trip of its own — one round trip of
      * three fewer for the database to wake up to, for every group. Its writes start only once BEGIN and
      * every read succeeded; whatever fails, ROLLBACK is sent before the connection goes back to the pool.
+     *
+     * <p>The transaction uses generic plans: its statements look rows up by key ({@code = ANY($1)}), and
+     * for those PostgreSQL otherwise plans every execution anew — a custom plan for the array given looks
+     * cheaper than a generic one planned for ten keys — at 0.5 to 1 ms of planning for each lock query,
+     * far more than it takes to run them (docs/performance.md, session 14).
      */
     <X, R> Uni<R> transaction(Function<SqlConnection, Uni<X>> reads, BiFunction<SqlConnection, X, Uni<R>> writes) {
         return pool.withConnection(c -> Uni.combine()
                 .all()
                 // subscribed in this order, so BEGIN is queued on the connection before the first read
-                .unis(c.query("BEGIN").execute(), Uni.createFrom().deferred(() -> reads.apply(c)))
+                .unis(
+                        c.query("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
+                                .execute(),
+                        Uni.createFrom().deferred(() -> reads.apply(c)))
                 .asTuple()
                 .flatMap(t -> writes.apply(c, t.getItem2()))
                 .call(() -> c.query("COMMIT").execute())
