@@ -124,7 +124,8 @@ public final class LocalPlatform implements AutoCloseable {
         env.putIfAbsent("OPENFISKAL_ENVIRONMENT", "test");
         // Here the three services share the machine's cores with each other, PostgreSQL and Kafka: one
         // event loop per core, not Vert.x's two, so that fewer requests hop between event-loop threads
-        // (measured: a third more sales per second on 2 cores, docs/performance.md, session 14)
+        // (measured on 2 cores: a tenth less CPU per sale and a lower p99 at 250 sales/s, docs/performance.md,
+        // session 14)
         env.putIfAbsent(
                 "QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE",
                 String.valueOf(Runtime.getRuntime().availableProcessors()));
