@@ -149,18 +149,15 @@ public class CompleteGroups {
     private Uni<GroupWriter.Written<Complete>> write(List<GroupWriter.Member<Complete>> group) {
         Writes writes = new Writes();
         List<String> ids = group.stream().map(m -> m.request.id()).distinct().toList();
-        return groups.transaction(
+        return groups.write(
+                        group,
                         // sent together: the connection pipelines them, and they run in this order
                         c -> Uni.combine()
                                 .all()
-                                .unis(groups.claim(c, group), lockOperations(c, ids), lockTss(c, ids))
+                                .unis(lockOperations(c, ids), lockTss(c, ids))
                                 .asTuple(),
-                        (c, t) -> groups.decide(
-                                c,
-                                group,
-                                t.getItem1(),
-                                r -> decide(r, t.getItem2().get(r.id()), t.getItem3(), writes),
-                                () -> writes.run(c)))
+                        (r, locked) -> decide(r, locked.getItem1().get(r.id()), locked.getItem2(), writes),
+                        writes::run)
                 .map(answers -> new GroupWriter.Written<>(answers, () -> {
                     // counted once committed: a failed group runs again alone, and would count twice
                     writes.operations.values().forEach(o -> metrics.outcome(o, "completed"));

@@ -102,22 +102,15 @@ public class CreateGroups {
                 .distinct()
                 .toList();
         List<Tuple> inserts = new ArrayList<>();
-        return groups.transaction(
-                        // sent together: the connection pipelines them, and they run in this order
-                        c -> Uni.combine()
-                                .all()
-                                .unis(groups.claim(c, group), lockRegisters(c, ids))
-                                .asTuple(),
-                        (c, t) -> groups.decide(
-                                c,
-                                group,
-                                t.getItem1(),
-                                r -> decide(r, t.getItem2().get(r.goods().in().getRegisterId()), inserts),
-                                () -> inserts.isEmpty()
-                                        ? Uni.createFrom().voidItem()
-                                        : c.preparedQuery(OperationRows.INSERT)
-                                                .executeBatch(inserts)
-                                                .replaceWithVoid()))
+        return groups.write(
+                        group,
+                        c -> lockRegisters(c, ids),
+                        (r, found) -> decide(r, found.get(r.goods().in().getRegisterId()), inserts),
+                        c -> inserts.isEmpty()
+                                ? Uni.createFrom().voidItem()
+                                : c.preparedQuery(OperationRows.INSERT)
+                                        .executeBatch(inserts)
+                                        .replaceWithVoid())
                 .map(answers -> new GroupWriter.Written<>(answers, () -> {}));
     }
 

@@ -226,33 +226,40 @@ final class GroupWriter<T> {
     // --- within a group's transaction -------------------------------------------------------------
 
     /**
-     * A group's transaction: {@code reads} (claims, row locks) and then {@code writes} (decide and write),
-     * with BEGIN sent together with the reads instead of in a round trip of its own — one round trip of
-     * three fewer for the database to wake up to, for every group. Its writes start only once BEGIN and
-     * every read succeeded; whatever fails, ROLLBACK is sent before the connection goes back to the pool.
+     * Writes {@code group} in one transaction of three round trips. First BEGIN, the members' idempotency
+     * claims and the kind's {@code locks} (its row locks and reads), sent together and run in that order, so
+     * that keys are always locked before rows. Then each member is decided by {@code decide} on what the
+     * locks read ({@link #decide}), and the kind's {@code writes} go out with the claims' settlement. Then
+     * COMMIT. The writes start only once BEGIN and every read succeeded; whatever fails, ROLLBACK is sent
+     * before the connection goes back to the pool. The answers as the first answers send them.
      *
      * <p>The transaction uses generic plans: its statements look rows up by key ({@code = ANY($1)}), and
      * for those PostgreSQL otherwise plans every execution anew — a custom plan for the array given looks
      * cheaper than a generic one planned for ten keys — at 0.5 to 1 ms of planning for each lock query,
      * far more than it takes to run them (docs/performance.md, session 14).
      */
-    <X, R> Uni<R> transaction(Function<SqlConnection, Uni<X>> reads, BiFunction<SqlConnection, X, Uni<R>> writes) {
+    <X> Uni<Map<Member<T>, Response>> write(
+            List<Member<T>> group,
+            Function<SqlConnection, Uni<X>> locks,
+            BiFunction<T, X, Response> decide,
+            Function<SqlConnection, Uni<Void>> writes) {
         return pool.withConnection(c -> Uni.combine()
                 .all()
-                // subscribed in this order, so BEGIN is queued on the connection before the first read
+                // subscribed in this order, so they are queued on the connection in this order
                 .unis(
                         c.query("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
                                 .execute(),
-                        Uni.createFrom().deferred(() -> reads.apply(c)))
+                        claim(c, group),
+                        Uni.createFrom().deferred(() -> locks.apply(c)))
                 .asTuple()
-                .flatMap(t -> writes.apply(c, t.getItem2()))
+                .flatMap(t -> decide(c, group, t.getItem2(), r -> decide.apply(r, t.getItem3()), () -> writes.apply(c)))
                 .call(() -> c.query("COMMIT").execute())
                 .onFailure()
                 .call(() -> c.query("ROLLBACK").execute().onFailure().recoverWithNull()));
     }
 
     /** Claims the members' idempotency keys in the group's transaction; the claims taken. */
-    Uni<Set<Idempotency.Claim>> claim(SqlConnection c, List<Member<T>> group) {
+    private Uni<Set<Idempotency.Claim>> claim(SqlConnection c, List<Member<T>> group) {
         List<Idempotency.Claim> claims = new ArrayList<>();
         for (Member<T> m : group) {
             Idempotency.Claim claim = claimOf.apply(m.request);
@@ -272,7 +279,7 @@ final class GroupWriter<T> {
      * answer is stored or frees its key as {@link Idempotency#run} would, and a member handed to the
      * one-by-one path gives its key back to claim it again there. The answers as the first answers send them.
      */
-    Uni<Map<Member<T>, Response>> decide(
+    private Uni<Map<Member<T>, Response>> decide(
             SqlConnection c,
             List<Member<T>> group,
             Set<Idempotency.Claim> claimed,
