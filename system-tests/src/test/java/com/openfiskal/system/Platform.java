@@ -152,6 +152,18 @@ final class Platform {
         return dataDir;
     }
 
+    /** The settings the platform's services were started with. */
+    static LocalPlatform.Settings settings() {
+        get();
+        return settings;
+    }
+
+    /** The repository root, holding the services' built jars. */
+    static Path root() {
+        get();
+        return root;
+    }
+
     static String fiscalization() {
         return get().url(LocalPlatform.FISCALIZATION);
     }

@@ -1,5 +1,7 @@
 package com.openfiskal.local;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +35,12 @@ public final class LocalPlatform implements AutoCloseable {
             String internalToken,
             Map<String, String> extraEnv) {}
 
+    private static final String CAUSED_BY = "Caused by: ";
+
     private final Map<String, Process> processes = new LinkedHashMap<>();
+    /** Where each service's log stood when it was last started: its logs are appended to across starts. */
+    private final Map<String, Long> logOffsets = new LinkedHashMap<>();
+
     private final Map<String, Integer> ports;
     private final Path logDir;
     private Path root;
@@ -60,11 +67,7 @@ public final class LocalPlatform implements AutoCloseable {
         this.settings = settings;
         try {
             for (Map.Entry<String, Integer> svc : ports.entrySet()) {
-                synchronized (this) {
-                    processes.put(
-                            svc.getKey(),
-                            startService(root, svc.getKey(), svc.getValue(), stack, settings, logDir, ports));
-                }
+                launch(svc.getKey());
             }
             HttpClient http = HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(2))
@@ -77,6 +80,12 @@ public final class LocalPlatform implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private synchronized void launch(String name) throws IOException {
+        Path log = logDir.resolve(name + ".log");
+        logOffsets.put(name, Files.exists(log) ? Files.size(log) : 0L);
+        processes.put(name, startService(root, name, ports.get(name), stack, settings, logDir, ports));
     }
 
     private static Process startService(
@@ -155,7 +164,12 @@ public final class LocalPlatform implements AutoCloseable {
             Process p = processes.get(name);
             if (!p.isAlive()) {
                 progress.println(" exited with code " + p.exitValue());
-                throw new IllegalStateException(name + " exited during start; see " + logDir.resolve(name + ".log"));
+                Path log = logDir.resolve(name + ".log");
+                throw new IllegalStateException(name + " exited during start"
+                        + startFailure(log, logOffsets.getOrDefault(name, 0L))
+                                .map(reason -> ": " + reason)
+                                .orElse("")
+                        + "; see " + log);
             }
             try {
                 HttpResponse<Void> r = http.send(
@@ -190,11 +204,38 @@ public final class LocalPlatform implements AutoCloseable {
     /** Starts a stopped service again with the same settings and waits until it is ready. */
     public void restart(String service, PrintStream progress) throws IOException, InterruptedException {
         synchronized (this) {
-            processes.put(service, startService(root, service, ports.get(service), stack, settings, logDir, ports));
+            launch(service);
         }
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         awaitReady(http, service, ports.get(service), progress);
+    }
+
+    /**
+     * Why a service gave up during its start, as its log says: the message of the innermost cause of the
+     * last exception written since {@code from} (Quarkus wraps the reason in "Failed to start" exceptions),
+     * so that the operator reads it in the terminal.
+     */
+    static Optional<String> startFailure(Path log, long from) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            String tail = new String(
+                    bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from), UTF_8);
+            String reason = null;
+            for (String line : tail.split("\\R")) {
+                if (line.startsWith(CAUSED_BY)) {
+                    reason = line.substring(CAUSED_BY.length());
+                }
+            }
+            if (reason == null) {
+                return Optional.empty();
+            }
+            // "java.lang.IllegalStateException: message" -> "message"
+            int colon = reason.indexOf(": ");
+            return Optional.of(colon < 0 ? reason : reason.substring(colon + 2));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     public String url(String service) {
