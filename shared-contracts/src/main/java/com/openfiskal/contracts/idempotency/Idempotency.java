@@ -63,6 +63,14 @@ public class Idempotency {
         Duration retention();
     }
 
+    /**
+     * Retention counts from when the first request finished (API.md §2.9), but a record is written when the
+     * request starts, and moving its indexed {@code expires_at} when the response is stored would cost that
+     * update its place on the page (V902). So the record is kept this much longer than the retention: more
+     * than a request holds its transaction, whose every lock wait gives up after 30 s.
+     */
+    static final Duration FINISH_MARGIN = Duration.ofMinutes(10);
+
     private static final Pattern KEY = Pattern.compile("^[\\x21-\\x7E]{1,255}$");
     private static final Set<String> KEPT_HEADERS = Set.of("ETag", "Location", "Content-Type", "Retry-After");
     private static final Set<String> UNSTORED_422 =
@@ -180,7 +188,7 @@ public class Idempotency {
                          ORDER BY i
                         ON CONFLICT (scope, idempotency_key) DO NOTHING
                         RETURNING scope, idempotency_key""")
-                .execute(Tuple.of(scopes, keys, fingerprints, requestIds, now, now.plus(config.retention())))
+                .execute(Tuple.of(scopes, keys, fingerprints, requestIds, now, expiry(now)))
                 .map(rows -> {
                     Set<String> inserted = new HashSet<>();
                     rows.forEach(r -> inserted.add(r.getString(0) + '\n' + r.getString(1)));
@@ -256,6 +264,11 @@ public class Idempotency {
                                         : insert(scope, key, fingerprint, requestId, now)));
     }
 
+    /** When a record claimed at {@code claimedAt} expires: the retention after its request finished. */
+    private OffsetDateTime expiry(OffsetDateTime claimedAt) {
+        return claimedAt.plus(config.retention()).plus(FINISH_MARGIN);
+    }
+
     private Uni<Boolean> insert(String scope, String key, String fingerprint, String requestId, OffsetDateTime now) {
         return Panache.getSession()
                 .flatMap(s -> s.createNativeQuery("""
@@ -266,7 +279,7 @@ public class Idempotency {
                         .setParameter(3, fingerprint)
                         .setParameter(4, requestId)
                         .setParameter(5, now)
-                        .setParameter(6, now.plus(config.retention()))
+                        .setParameter(6, expiry(now))
                         .executeUpdate())
                 .map(n -> n == 1);
     }

@@ -23,11 +23,10 @@ public class IdempotencyCleanup {
             delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> cleanup() {
-        return pool.query("DELETE FROM idempotency_records WHERE expires_at < now()")
-                .execute()
-                .invoke(rs -> {
-                    if (rs.rowCount() > 0) {
-                        LOG.infof("Deleted %d expired idempotency records", rs.rowCount());
+        return deleteExpired()
+                .invoke(deleted -> {
+                    if (deleted > 0) {
+                        LOG.infof("Deleted %d expired idempotency records", deleted);
                     }
                 })
                 .onFailure()
@@ -35,5 +34,12 @@ public class IdempotencyCleanup {
                 .onFailure()
                 .recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** Deletes the records past their expiry; how many. */
+    public Uni<Integer> deleteExpired() {
+        return pool.query("DELETE FROM idempotency_records WHERE expires_at < now()")
+                .execute()
+                .map(rs -> rs.rowCount());
     }
 }
