@@ -170,4 +170,51 @@ class FiscalizationTest {
                 .statusCode(200);
         assertError(t.as(merchant).post("/v1/registers/" + register + "/fiscalize"), 409, "conflict");
     }
+
+    @Test
+    void shouldRefuseToDecommissionWithoutAnAdminPinOrOffKassenSichVAndChangeNothing() throws Throwable {
+        Tenant t = Tenants.create();
+        String merchant = Tenants.merchant(t);
+        String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
+        t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
+        Tenants.awaitFiscalizationStatus(t, merchant, register, "fiscalized");
+        long logs = tseLogs(register);
+
+        // neither state is reachable through the API: every TSS gets a PIN, every register KassenSichV
+        update("UPDATE tse_tss SET encrypted_admin_pin = NULL WHERE register_id = ?1", register);
+        assertError(t.as(merchant).post("/v1/registers/" + register + "/decommission"), 422, "regime_validation_failed")
+                .body("details.rule", equalTo("tse_admin_pin_missing"));
+        assertUnchanged(t, merchant, register, logs);
+
+        update("UPDATE registers SET regime = 'none' WHERE id = ?1", register);
+        assertError(t.as(merchant).post("/v1/registers/" + register + "/decommission"), 422, "validation_error")
+                .body("details.rule", equalTo("decommission_regime_unsupported"));
+        assertUnchanged(t, merchant, register, logs);
+    }
+
+    private static void assertUnchanged(Tenant t, String merchant, String register, long logs) throws Throwable {
+        t.as(merchant)
+                .get("/v1/registers/" + register)
+                .then()
+                .statusCode(200)
+                .header("ETag", "\"3\"")
+                .body("fiscalization_status", equalTo("fiscalized"))
+                .body("fiscalization.decommissioned_at", nullValue());
+        assertEquals(logs, tseLogs(register), "no TSE log was signed");
+    }
+
+    private static long tseLogs(String register) throws Throwable {
+        return VertxContextSupport.subscribeAndAwait(() -> Panache.withSession(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery("""
+                                SELECT count(*) FROM tse_log_messages l JOIN tse_tss t ON t.id = l.tss_id
+                                 WHERE t.register_id = ?1 AND t.state = 'INITIALIZED'""", Long.class)
+                        .setParameter(1, register)
+                        .getSingleResult())));
+    }
+
+    private static void update(String sql, String register) throws Throwable {
+        int rows = VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> Panache.getSession()
+                .flatMap(s -> s.createNativeQuery(sql).setParameter(1, register).executeUpdate())));
+        assertEquals(1, rows);
+    }
 }
