@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openfiskal.fiscalization.support.Pos;
 import com.openfiskal.fiscalization.support.Tenants;
 import com.openfiskal.fiscalization.support.Tenants.Tenant;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -173,11 +174,10 @@ class FiscalizationTest {
 
     @Test
     void shouldRefuseToDecommissionWithoutAnAdminPinOrOffKassenSichVAndChangeNothing() throws Throwable {
-        Tenant t = Tenants.create();
-        String merchant = Tenants.merchant(t);
-        String register = Tenants.register(t, merchant, Tenants.location(t, merchant));
-        t.as(merchant).post("/v1/registers/" + register + "/fiscalize").then().statusCode(202);
-        Tenants.awaitFiscalizationStatus(t, merchant, register, "fiscalized");
+        Pos pos = Pos.fiscalized();
+        Tenant t = pos.tenant();
+        String merchant = pos.merchant();
+        String register = pos.register();
         long logs = tseLogs(register);
 
         // neither state is reachable through the API: every TSS gets a PIN, every register KassenSichV
