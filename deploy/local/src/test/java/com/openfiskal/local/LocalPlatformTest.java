@@ -2,10 +2,13 @@ package com.openfiskal.local;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,5 +55,18 @@ class LocalPlatformTest {
     @Test
     void shouldSayNothingWithoutALog() {
         assertEquals(Optional.empty(), LocalPlatform.startFailure(dir.resolve("missing.log"), 0));
+    }
+
+    @Test
+    void shouldRunTheEventConsumersAtNiceTenUnlessToldOtherwise() {
+        assertEquals(10, LocalPlatform.backgroundNice(Map.of(LocalPlatform.BACKGROUND_NICE, "")));
+        assertEquals(0, LocalPlatform.backgroundNice(Map.of(LocalPlatform.BACKGROUND_NICE, "0")));
+        assertEquals(19, LocalPlatform.backgroundNice(Map.of(LocalPlatform.BACKGROUND_NICE, " 19 ")));
+        for (String bad : new String[] {"20", "-1", "ten"}) {
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class,
+                    () -> LocalPlatform.backgroundNice(Map.of(LocalPlatform.BACKGROUND_NICE, bad)));
+            assertTrue(e.getMessage().contains(LocalPlatform.BACKGROUND_NICE), e.getMessage());
+        }
     }
 }
