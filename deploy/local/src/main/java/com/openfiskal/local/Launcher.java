@@ -116,8 +116,8 @@ public final class Launcher {
         while (!stopping) {
             var exited = platform.exited();
             if (exited.isPresent() && !stopping) {
-                say(exited.get() + " stopped unexpectedly; see "
-                        + dataDir.resolve("logs").resolve(exited.get() + ".log") + ". Stopping everything.");
+                say(exited.get() + " stopped unexpectedly; see " + platform.log(exited.get())
+                        + ". Stopping everything.");
                 System.exit(1);
             }
             Thread.sleep(1000);

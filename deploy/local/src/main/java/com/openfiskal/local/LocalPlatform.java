@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +90,7 @@ public final class LocalPlatform implements AutoCloseable {
     }
 
     private synchronized void launch(String name) throws IOException {
-        Path log = logDir.resolve(name + ".log");
+        Path log = log(name);
         logOffsets.put(name, Files.exists(log) ? Files.size(log) : 0L);
         processes.put(name, startService(root, name, ports.get(name), stack, settings, logDir, ports));
     }
@@ -155,8 +157,8 @@ public final class LocalPlatform implements AutoCloseable {
                 String.valueOf(Runtime.getRuntime().availableProcessors()));
         env.putAll(settings.extraEnv());
         pb.redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        logDir.resolve(name + ".log").toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(logFile(logDir, name).toFile()));
         pb.directory(root.resolve(name).toFile());
         return pb.start();
     }
@@ -196,7 +198,7 @@ public final class LocalPlatform implements AutoCloseable {
             Process p = processes.get(name);
             if (!p.isAlive()) {
                 progress.println(" exited with code " + p.exitValue());
-                Path log = logDir.resolve(name + ".log");
+                Path log = log(name);
                 throw new IllegalStateException(name + " exited during start"
                         + startFailure(log, logOffsets.getOrDefault(name, 0L))
                                 .map(reason -> ": " + reason)
@@ -221,7 +223,7 @@ public final class LocalPlatform implements AutoCloseable {
             Thread.sleep(500);
         }
         progress.println(" not ready after 180 s");
-        throw new IllegalStateException(name + " did not become ready; see " + logDir.resolve(name + ".log"));
+        throw new IllegalStateException(name + " did not become ready; see " + log(name));
     }
 
     /** Kills a service with SIGKILL, as a crash would: no shutdown hook, no graceful stop. */
@@ -235,9 +237,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     /** Starts a stopped service again with the same settings and waits until it is ready. */
     public void restart(String service, PrintStream progress) throws IOException, InterruptedException {
-        synchronized (this) {
-            launch(service);
-        }
+        launch(service);
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         awaitReady(http, service, ports.get(service), progress);
@@ -249,10 +249,10 @@ public final class LocalPlatform implements AutoCloseable {
      * so that the operator reads it in the terminal.
      */
     static Optional<String> startFailure(Path log, long from) {
-        try {
-            byte[] bytes = Files.readAllBytes(log);
-            String tail = new String(
-                    bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from), UTF_8);
+        try (SeekableByteChannel channel = Files.newByteChannel(log)) {
+            // only what this start wrote: the log holds every earlier start too
+            channel.position(from);
+            String tail = new String(Channels.newInputStream(channel).readAllBytes(), UTF_8);
             String reason = null;
             for (String line : tail.split("\\R")) {
                 if (line.startsWith(CAUSED_BY)) {
@@ -280,6 +280,15 @@ public final class LocalPlatform implements AutoCloseable {
                 .filter(e -> !e.getValue().isAlive())
                 .map(Map.Entry::getKey)
                 .findFirst();
+    }
+
+    /** The log a service writes to, appended to across its starts. */
+    public Path log(String service) {
+        return logFile(logDir, service);
+    }
+
+    private static Path logFile(Path logDir, String service) {
+        return logDir.resolve(service + ".log");
     }
 
     public Path logDir() {
